@@ -1,0 +1,53 @@
+// The real batch: `rows` dataset rows chosen by hash, written as f32.
+// Prepended with hash.wgsl. CPU twin: src/cpu/gather.rs.
+//
+// MNIST arrives as bytes packed four per u32 (as f32 the 60k images would
+// exceed WebGPU's default 128 MiB binding limit); 2-D points as f32 bits.
+
+struct GatherParams {
+    random: RandomParams,
+    rows: u32,
+    row_len: u32,
+    dataset_rows: u32,
+    out_offset: u32,
+}
+
+@group(0) @binding(0) var<uniform> p: GatherParams;
+@group(0) @binding(1) var<storage, read> counters: array<u32, 4>;
+@group(0) @binding(2) var<storage, read> data: array<u32>;
+@group(0) @binding(3) var<storage, read_write> out: array<f32>;
+
+fn source_row(row: u32) -> u32 {
+    let r = p.random;
+    let counter = counters[r.counter] + r.counter_offset;
+    return pcg4d(vec4<u32>(r.seed, r.stream, counter, row)).x % p.dataset_rows;
+}
+
+// Pixels in [0, 255] to [-1, 1].
+@compute @workgroup_size(256)
+fn gather_bytes(
+    @builtin(global_invocation_id) gid: vec3<u32>,
+    @builtin(num_workgroups) groups: vec3<u32>,
+) {
+    let total = p.rows * p.row_len;
+    for (var e = gid.x; e < total; e += groups.x * 256u) {
+        let row = e / p.row_len;
+        let col = e % p.row_len;
+        let byte_index = source_row(row) * p.row_len + col;
+        let byte = (data[byte_index / 4u] >> ((byte_index % 4u) * 8u)) & 0xffu;
+        out[p.out_offset + e] = f32(byte) / 127.5 - 1.0;
+    }
+}
+
+@compute @workgroup_size(256)
+fn gather_floats(
+    @builtin(global_invocation_id) gid: vec3<u32>,
+    @builtin(num_workgroups) groups: vec3<u32>,
+) {
+    let total = p.rows * p.row_len;
+    for (var e = gid.x; e < total; e += groups.x * 256u) {
+        let row = e / p.row_len;
+        let col = e % p.row_len;
+        out[p.out_offset + e] = bitcast<f32>(data[source_row(row) * p.row_len + col]);
+    }
+}

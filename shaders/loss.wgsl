@@ -1,0 +1,102 @@
+// Binary cross-entropy from logits, its gradient per logit, the batch
+// statistics and the step counters, in one single-workgroup dispatch.
+// CPU twin: src/cpu/loss.rs.
+//
+// Rows [0, real_count) of `logits` are real samples with target real_target;
+// the next fake_count rows are generated ones with target fake_target:
+//   discriminator: L_D = mean BCE(l_real, 1 - smoothing) + mean BCE(l_fake, 0)
+//   generator (non-saturating): L_G = mean BCE(l_fake, 1)
+// with BCE(l, t) = t·softplus(-l) + (1 - t)·softplus(l).
+//
+// Being the one dispatch per update that runs as a single workgroup, this
+// kernel also owns the counters: the reduction order is fixed (so runs are
+// reproducible) and one invocation can advance them after everyone has read.
+
+struct LossParams {
+    real_count: u32,
+    fake_count: u32,
+    mode: u32,            // 0: discriminator update, 1: generator update
+    stats_capacity: u32,
+    real_target: f32,
+    fake_target: f32,
+    _pad0: u32,
+    _pad1: u32,
+}
+
+const MODE_DISC: u32 = 0u;
+const ITERATION: u32 = 0u;
+const DISC_UPDATES: u32 = 1u;
+const GEN_UPDATES: u32 = 2u;
+
+@group(0) @binding(0) var<uniform> p: LossParams;
+@group(0) @binding(1) var<storage, read> logits: array<f32>;
+@group(0) @binding(2) var<storage, read_write> logit_grads: array<f32>;
+// One row per iteration: (disc_loss, gen_loss, mean D(x), mean D(G(z))).
+@group(0) @binding(3) var<storage, read_write> stats: array<vec4<f32>>;
+@group(0) @binding(4) var<storage, read_write> counters: array<u32, 4>;
+
+// (loss_real, loss_fake, prob_real, prob_fake) per invocation.
+var<workgroup> partial: array<vec4<f32>, 256>;
+
+// log(1 + e^x) without overflow.
+fn softplus(x: f32) -> f32 {
+    return max(x, 0.0) + log(1.0 + exp(-abs(x)));
+}
+
+// 1 / (1 + e^-x) without overflow.
+fn sigmoid(x: f32) -> f32 {
+    let e = exp(-abs(x));
+    return select(e / (1.0 + e), 1.0 / (1.0 + e), x >= 0.0);
+}
+
+fn bce_with_logit(l: f32, t: f32) -> f32 {
+    return t * softplus(-l) + (1.0 - t) * softplus(l);
+}
+
+@compute @workgroup_size(256)
+fn loss(@builtin(local_invocation_index) thread: u32) {
+    let total = p.real_count + p.fake_count;
+    var sums = vec4<f32>(0.0);
+    for (var i = thread; i < total; i += 256u) {
+        let l = logits[i];
+        let is_real = i < p.real_count;
+        let want = select(p.fake_target, p.real_target, is_real);
+        let group = select(p.fake_count, p.real_count, is_real);
+        let prob = sigmoid(l);
+        logit_grads[i] = (prob - want) / f32(group);
+        let bce = bce_with_logit(l, want);
+        if (is_real) {
+            sums.x += bce;
+            sums.z += prob;
+        } else {
+            sums.y += bce;
+            sums.w += prob;
+        }
+    }
+    partial[thread] = sums;
+    workgroupBarrier();
+    for (var stride = 128u; stride > 0u; stride /= 2u) {
+        if (thread < stride) {
+            partial[thread] += partial[thread + stride];
+        }
+        workgroupBarrier();
+    }
+    if (thread == 0u) {
+        let s = partial[0];
+        let real_n = f32(max(p.real_count, 1u));
+        let fake_n = f32(max(p.fake_count, 1u));
+        let slot = counters[ITERATION] % p.stats_capacity;
+        var row = stats[slot];
+        if (p.mode == MODE_DISC) {
+            row.x = s.x / real_n + s.y / fake_n;
+            row.z = s.z / real_n;
+            row.w = s.w / fake_n;
+            counters[DISC_UPDATES] += 1u;
+        } else {
+            row.y = s.y / fake_n;
+            counters[GEN_UPDATES] += 1u;
+            counters[ITERATION] += 1u;
+        }
+        stats[slot] = row;
+    }
+}

@@ -1,0 +1,394 @@
+//! Kernel-by-kernel checks: each GPU kernel on awkward shapes against its
+//! f64 twin, with the tolerances tabled in `checks`.
+
+use super::{Report, U, compare, test_values};
+use crate::cpu::{self, loss::StatsRow, real::convert};
+use crate::error::Error;
+use crate::gpu::buffers;
+use crate::gpu::context::GpuContext;
+use crate::gpu::kernels::Kernels;
+use crate::gpu::program::{Op, Program};
+use crate::gpu::readback::{read_floats, read_words};
+use crate::layout::{Activation, LayerShape};
+use crate::params::{
+    AdamParams, GatherParams, GemmSpec, LOSS_MODE_DISC, LOSS_MODE_GEN, LossParams, NormalParams, RandomParams,
+};
+use crate::streams::Counter;
+
+/// Builds a one-op program, runs it, and submits.
+fn run_op(ctx: &GpuContext, kernels: &Kernels, op: Op<'_>) {
+    let program = Program::build(ctx, kernels, "check", &[("check", op)]);
+    let mut encoder = ctx.device.create_command_encoder(&Default::default());
+    {
+        let mut pass = encoder.begin_compute_pass(&Default::default());
+        program.encode(&mut pass);
+    }
+    ctx.queue.submit([encoder.finish()]);
+}
+
+/// The three GEMM forms a layer uses, for one layer shape.
+#[derive(Clone, Copy, Debug)]
+pub enum GemmForm {
+    Forward(Activation),
+    /// Gradient to the input, whose producing activation is given.
+    InputGrad(Activation),
+    WeightGrad,
+}
+
+/// GPU GEMM vs the f64 twin for `form` on a layer `inputs → outputs` over
+/// `rows` samples; operands sit at non-zero offsets to exercise them.
+pub async fn check_gemm(
+    ctx: &GpuContext,
+    kernels: &Kernels,
+    form: GemmForm,
+    rows: usize,
+    inputs: usize,
+    outputs: usize,
+) -> Result<Report, Error> {
+    let offset = 3;
+    let layer = LayerShape {
+        inputs,
+        outputs,
+        offset: 5,
+        activation: match form {
+            GemmForm::Forward(activation) => activation,
+            _ => Activation::LeakyRelu { slope: 0.2 },
+        },
+    };
+    // a: the layer input (forward, weight grad) or the output grad (input grad).
+    let (spec, a_len, aux_range) = match form {
+        GemmForm::Forward(_) => (GemmSpec::forward(&layer, rows, offset, offset), rows * inputs, (-1.0, 1.0)),
+        GemmForm::InputGrad(activation) => {
+            let aux_range = if activation == Activation::Tanh { (-0.99, 0.99) } else { (-1.0, 1.0) };
+            (
+                GemmSpec::input_grad(&layer, rows, offset, offset, offset, activation),
+                rows * outputs,
+                aux_range,
+            )
+        }
+        GemmForm::WeightGrad => (GemmSpec::weight_grad(&layer, rows, offset, offset), rows * inputs, (-1.0, 1.0)),
+    };
+    let b_len = match form {
+        GemmForm::WeightGrad => offset + rows * outputs,
+        _ => layer.offset + layer.param_count(),
+    };
+    let a = test_values(1, offset + a_len, -1.0, 1.0);
+    let b = test_values(2, b_len, -1.0, 1.0);
+    let aux = test_values(3, offset + rows * inputs, aux_range.0, aux_range.1);
+    let p = spec.params;
+    let c_len = p.c_offset as usize + p.m as usize * p.ldc as usize;
+
+    let a_buf = buffers::storage_init(ctx, "a", &a)?;
+    let b_buf = buffers::storage_init(ctx, "b", &b)?;
+    let aux_buf = buffers::storage_init(ctx, "aux", &aux)?;
+    let c_buf = buffers::storage(ctx, "c", c_len)?;
+    run_op(
+        ctx,
+        kernels,
+        Op::Gemm {
+            spec,
+            a: &a_buf,
+            b: &b_buf,
+            aux: &aux_buf,
+            c: &c_buf,
+        },
+    );
+    let gpu = read_floats(ctx, &c_buf, p.c_offset as usize, p.m as usize * p.n as usize).await?;
+
+    let (a64, b64, aux64): (Vec<f64>, Vec<f64>, Vec<f64>) = (convert(&a), convert(&b), convert(&aux));
+    let mut reference = vec![0.0f64; c_len];
+    cpu::gemm::gemm(&spec, &a64, &b64, &aux64, &mut reference);
+    let reference = reference[p.c_offset as usize..].to_vec();
+    let scale = cpu::gemm::gemm_abs_products(&spec, &a64, &b64);
+    let k = f64::from(p.k) + 2.0;
+    let gamma = k * U / (1.0 - k * U);
+    let tanh_error = if matches!(form, GemmForm::Forward(Activation::Tanh)) {
+        2f64.powi(-19)
+    } else {
+        0.0
+    };
+    let name = format!("gemm {form:?} rows {rows} {inputs}→{outputs}");
+    Ok(compare(&name, &gpu, &reference, |i| {
+        gamma * scale[i] + 2.0 * U * reference[i].abs() + tanh_error + f64::MIN_POSITIVE
+    }))
+}
+
+/// The loss kernel vs its twin on `batch` logits per group, in both modes.
+pub async fn check_loss(ctx: &GpuContext, kernels: &Kernels, batch: usize, label_smoothing: f32) -> Result<Report, Error> {
+    let mut report: Option<Report> = None;
+    for mode in [LOSS_MODE_DISC, LOSS_MODE_GEN] {
+        let real_count = if mode == LOSS_MODE_DISC { batch } else { 0 };
+        let total = real_count + batch;
+        let params = LossParams {
+            real_count: real_count as u32,
+            fake_count: batch as u32,
+            mode,
+            stats_capacity: 8,
+            real_target: 1.0 - label_smoothing,
+            fake_target: if mode == LOSS_MODE_DISC { 0.0 } else { 1.0 },
+            _pad: [0; 2],
+        };
+        let logits = test_values(10 + mode, total, -12.0, 12.0);
+        let counters_start = [5u32, 9, 4, 0];
+        let logits_buf = buffers::storage_init(ctx, "logits", &logits)?;
+        let grads_buf = buffers::storage(ctx, "logit grads", total)?;
+        let stats_buf = buffers::storage(ctx, "stats", 8 * 4)?;
+        let counters_buf = buffers::storage_init(ctx, "counters", &counters_start)?;
+        run_op(
+            ctx,
+            kernels,
+            Op::Loss {
+                params,
+                logits: &logits_buf,
+                logit_grads: &grads_buf,
+                stats: &stats_buf,
+                counters: &counters_buf,
+            },
+        );
+        let gpu_grads = read_floats(ctx, &grads_buf, 0, total).await?;
+        let gpu_stats = read_floats(ctx, &stats_buf, 0, 8 * 4).await?;
+        let gpu_counters = read_words(ctx, &counters_buf, 0, 4).await?;
+
+        let mut counters = counters_start;
+        let mut grads = vec![0.0f64; total];
+        let mut stats = vec![StatsRow::<f64>::default(); 8];
+        cpu::loss::loss(&params, &mut counters, &convert(&logits), &mut grads, &mut stats);
+        let mode_name = if mode == LOSS_MODE_DISC { "disc" } else { "gen" };
+        let group = |i: usize| if i < real_count { real_count } else { batch } as f64;
+        let grads_report = compare(&format!("loss grads {mode_name} batch {batch}"), &gpu_grads, &grads, |i| {
+            2f64.powi(-20) / group(i)
+        });
+        let flat_stats: Vec<f64> = stats
+            .iter()
+            .flat_map(|row| [row.disc_loss, row.gen_loss, row.disc_real, row.disc_fake])
+            .collect();
+        let stats_report = compare(&format!("loss stats {mode_name} batch {batch}"), &gpu_stats, &flat_stats, |i| {
+            2f64.powi(-18) * (1.0 + flat_stats[i].abs())
+        });
+        let counters_report = compare(
+            &format!("loss counters {mode_name}"),
+            &gpu_counters.iter().map(|&c| c as f32).collect::<Vec<_>>(),
+            &counters.iter().map(|&c| f64::from(c)).collect::<Vec<_>>(),
+            |_| 0.5,
+        );
+        let merged = grads_report.merge(stats_report).merge(counters_report);
+        report = Some(match report {
+            Some(previous) => previous.merge(merged),
+            None => merged,
+        });
+    }
+    Ok(report.unwrap_or_else(|| compare("loss", &[], &[], |_| 0.0)))
+}
+
+/// Adam vs its twin over `count` parameters at update number `t`.
+pub async fn check_adam(ctx: &GpuContext, kernels: &Kernels, count: usize, t: u32) -> Result<Report, Error> {
+    let params = AdamParams {
+        count: count as u32,
+        counter: Counter::GenUpdates as u32,
+        lr: 2e-4,
+        beta1: 0.5,
+        beta2: 0.999,
+        // With gradients of 1e-4 and v near 1e-8, sqrt(v̂) and ε are of one
+        // size, so a wrong ε (or a wrong bias correction of v) shows.
+        eps: 1e-4,
+        _pad: [0; 2],
+    };
+    let counters = [0, 0, t, 0];
+    let grads = test_values(20, count, -1e-4, 1e-4);
+    // Small weights keep their own rounding below the size of an update.
+    let weights = test_values(21, count, -0.01, 0.01);
+    let m = test_values(22, count, -1e-4, 1e-4);
+    let v = test_values(23, count, 0.0, 1e-8);
+    let bufs = [
+        buffers::storage_init(ctx, "grads", &grads)?,
+        buffers::storage_init(ctx, "counters", &counters)?,
+        buffers::storage_init(ctx, "weights", &weights)?,
+        buffers::storage_init(ctx, "adam m", &m)?,
+        buffers::storage_init(ctx, "adam v", &v)?,
+    ];
+    run_op(
+        ctx,
+        kernels,
+        Op::Adam {
+            params,
+            grads: &bufs[0],
+            counters: &bufs[1],
+            weights: &bufs[2],
+            adam_m: &bufs[3],
+            adam_v: &bufs[4],
+        },
+    );
+    let (mut w64, mut m64, mut v64): (Vec<f64>, Vec<f64>, Vec<f64>) = (convert(&weights), convert(&m), convert(&v));
+    cpu::adam::adam(&params, &counters, &convert(&grads), &mut w64, &mut m64, &mut v64);
+    let mut report: Option<Report> = None;
+    for (index, (name, reference)) in [("weights", &w64), ("m", &m64), ("v", &v64)].into_iter().enumerate() {
+        let gpu = read_floats(ctx, &bufs[2 + index], 0, count).await?;
+        let lr_term = if index == 0 { 1e-4 * f64::from(params.lr) } else { 0.0 };
+        let next = compare(&format!("adam {name} count {count} t {t}"), &gpu, reference, |i| {
+            8.0 * U * reference[i].abs() + lr_term + f64::MIN_POSITIVE
+        });
+        report = Some(match report {
+            Some(previous) => previous.merge(next),
+            None => next,
+        });
+    }
+    Ok(report.unwrap_or_else(|| compare("adam", &[], &[], |_| 0.0)))
+}
+
+fn random_params(seed: u32, counter_offset: u32) -> RandomParams {
+    RandomParams {
+        seed,
+        stream: 77,
+        counter: Counter::DiscUpdates as u32,
+        counter_offset,
+    }
+}
+
+/// `count` GPU normals (after an offset of 3) and their f64 twin.
+pub async fn gpu_normals(ctx: &GpuContext, kernels: &Kernels, count: usize, seed: u32) -> Result<(Vec<f32>, Vec<f64>), Error> {
+    let params = NormalParams {
+        random: random_params(seed, 2),
+        count: count as u32,
+        out_offset: 3,
+        _pad: [0; 2],
+    };
+    let counters = [0, 40, 0, 0];
+    let counters_buf = buffers::storage_init(ctx, "counters", &counters)?;
+    let out = buffers::storage(ctx, "normals", count + 3)?;
+    run_op(
+        ctx,
+        kernels,
+        Op::DrawNormal {
+            params,
+            counters: &counters_buf,
+            out: &out,
+        },
+    );
+    let gpu = read_floats(ctx, &out, 3, count).await?;
+    let mut reference = vec![0.0f64; count + 3];
+    cpu::rng::draw_normal(&params, &counters, &mut reference);
+    Ok((gpu, reference[3..].to_vec()))
+}
+
+/// The normal draw vs its twin.
+pub async fn check_normals(ctx: &GpuContext, kernels: &Kernels, count: usize) -> Result<Report, Error> {
+    let (gpu, reference) = gpu_normals(ctx, kernels, count, 11).await?;
+    Ok(compare(&format!("normals count {count}"), &gpu, &reference, |i| {
+        4e-6 * (1.0 + reference[i].abs())
+    }))
+}
+
+/// Sample moments of GPU normals: mean, variance, skewness, kurtosis.
+pub async fn normal_moments(ctx: &GpuContext, kernels: &Kernels, count: usize) -> Result<[f64; 4], Error> {
+    let (gpu, _) = gpu_normals(ctx, kernels, count, 12).await?;
+    let n = gpu.len() as f64;
+    let mean = gpu.iter().map(|&x| f64::from(x)).sum::<f64>() / n;
+    let moment = |k: i32| gpu.iter().map(|&x| (f64::from(x) - mean).powi(k)).sum::<f64>() / n;
+    let variance = moment(2);
+    Ok([
+        mean,
+        variance,
+        moment(3) / variance.powf(1.5),
+        moment(4) / (variance * variance),
+    ])
+}
+
+/// The gather kernel vs its twin: `rows` rows of `row_len` values drawn
+/// from a dataset of `dataset_rows` rows, as bytes (MNIST) or floats (2-D).
+pub async fn check_gather(
+    ctx: &GpuContext,
+    kernels: &Kernels,
+    rows: usize,
+    row_len: usize,
+    dataset_rows: usize,
+    bytes: bool,
+) -> Result<Report, Error> {
+    let params = GatherParams {
+        random: random_params(5, 1),
+        rows: rows as u32,
+        row_len: row_len as u32,
+        dataset_rows: dataset_rows as u32,
+        out_offset: 2,
+    };
+    let counters = [0, 3, 0, 0];
+    let len = dataset_rows * row_len;
+    let (words, reference) = if bytes {
+        let data: Vec<u8> = test_values(30, len, 0.0, 256.0).iter().map(|&v| v as u8).collect();
+        let words = crate::data::Dataset {
+            kind: crate::config::DatasetKind::Mnist,
+            rows: dataset_rows,
+            row_len,
+            values: crate::data::DatasetValues::Bytes(data.clone()),
+            scale: 1.0,
+        }
+        .gpu_words();
+        let mut reference = vec![0.0f64; 2 + rows * row_len];
+        cpu::gather::gather_bytes(&params, &counters, &data, &mut reference);
+        (words, reference)
+    } else {
+        let data = test_values(31, len, -1.0, 1.0);
+        let mut reference = vec![0.0f64; 2 + rows * row_len];
+        cpu::gather::gather_floats(&params, &counters, &data, &mut reference);
+        (data.iter().map(|v| v.to_bits()).collect(), reference)
+    };
+    let counters_buf = buffers::storage_init(ctx, "counters", &counters)?;
+    let data_buf = buffers::storage_init(ctx, "data", &words)?;
+    let out = buffers::storage(ctx, "gathered", 2 + rows * row_len)?;
+    run_op(
+        ctx,
+        kernels,
+        Op::Gather {
+            params,
+            bytes,
+            counters: &counters_buf,
+            data: &data_buf,
+            out: &out,
+        },
+    );
+    let gpu = read_floats(ctx, &out, 2, rows * row_len).await?;
+    let tolerance = if bytes { 2f64.powi(-21) } else { f64::MIN_POSITIVE };
+    let kind = if bytes { "bytes" } else { "floats" };
+    Ok(compare(
+        &format!("gather {kind} {rows}×{row_len} of {dataset_rows}"),
+        &gpu,
+        &reference[2..],
+        |_| tolerance,
+    ))
+}
+
+/// Layer shapes the GEMM checks cover: (rows, inputs, outputs), every one of
+/// 1, 7, 63, 65, 100 and 784 in every role, none only multiples of the tile.
+pub const GEMM_SHAPES: [(usize, usize, usize); 8] = [
+    (1, 7, 63),
+    (7, 65, 100),
+    (63, 100, 1),
+    (65, 1, 784),
+    (100, 784, 7),
+    (784, 63, 65),
+    (64, 784, 64),
+    (2, 2, 2),
+];
+
+/// Every GEMM form on every shape in `shapes`.
+pub async fn check_all_gemm_forms(ctx: &GpuContext, kernels: &Kernels, shapes: &[(usize, usize, usize)]) -> Result<Vec<Report>, Error> {
+    let forms = [
+        GemmForm::Forward(Activation::Identity),
+        GemmForm::Forward(Activation::LeakyRelu { slope: 0.2 }),
+        GemmForm::Forward(Activation::LeakyRelu { slope: 0.0 }),
+        GemmForm::Forward(Activation::Tanh),
+        GemmForm::InputGrad(Activation::LeakyRelu { slope: 0.2 }),
+        GemmForm::InputGrad(Activation::Tanh),
+        GemmForm::InputGrad(Activation::Identity),
+        GemmForm::WeightGrad,
+    ];
+    let mut reports = Vec::new();
+    for &(rows, inputs, outputs) in shapes {
+        for form in forms {
+            reports.push(check_gemm(ctx, kernels, form, rows, inputs, outputs).await?);
+        }
+    }
+    Ok(reports)
+}
+
+/// Sizes the element-wise kernels are checked at.
+pub const SIZES: [usize; 6] = [1, 7, 63, 65, 100, 784];

@@ -1,0 +1,135 @@
+//! Whole-iteration checks: the GPU trainer against the plain CPU reference
+//! (`reference::ReferenceGan` in f64) from the same seed.
+
+use super::{Report, U, compare};
+use crate::config::{Config, DatasetKind};
+use crate::data::Dataset;
+use crate::data::mnist::{IMAGE_PIXELS, MnistImages};
+use crate::error::Error;
+use crate::gpu::context::GpuContext;
+use crate::gpu::trainer::GpuTrainer;
+use crate::reference::ReferenceGan;
+
+/// A small model on `dataset`, quick even on a CPU rasteriser, that still
+/// has every part: two hidden layers each side, awkward widths, k = 2.
+///
+/// ε is 1e-4 rather than Adam's usual 1e-8: at 1e-8 the first step is
+/// lr·sign(g), which turns rounding-level differences in near-zero
+/// gradients into whole ±lr steps; with ε = 1e-4 the update is a smooth
+/// function of g (Lipschitz constant lr/ε), so GPU and reference can be
+/// compared element by element.
+pub fn small_config(dataset: DatasetKind) -> Config {
+    Config {
+        dataset,
+        latent_size: 5,
+        gen_hidden: vec![7, 65],
+        disc_hidden: vec![63, 9],
+        batch_size: 7,
+        gen_lr: 1e-3,
+        disc_lr: 1e-3,
+        eps: 1e-4,
+        disc_steps: 2,
+        label_smoothing: 0.1,
+        seed: 42,
+        sample_count: 3,
+        ..Config::preset(dataset)
+    }
+}
+
+/// MNIST-shaped data (random pixels) so checks need no download.
+pub fn synthetic_mnist(count: usize, seed: u32) -> Dataset {
+    let pixels = super::test_values(seed, count * IMAGE_PIXELS, 0.0, 256.0)
+        .into_iter()
+        .map(|v| v as u8)
+        .collect();
+    Dataset::mnist(MnistImages { count, pixels })
+}
+
+/// The dataset for `config`: synthetic MNIST, or the real 2-D point set.
+pub fn check_dataset(config: &Config) -> Dataset {
+    match config.dataset {
+        DatasetKind::Mnist => synthetic_mnist(97, 7),
+        kind => Dataset::two_d(kind, config.seed),
+    }
+}
+
+/// How far GPU parameters may sit from the f64 reference after `iterations`
+/// iterations: each update moves a parameter by at most about lr, computed
+/// from a gradient whose f32 error is relative ~1e-6 of its scale, turned
+/// into a step error of at most (lr/ε)·that; a few times 1e-3·lr per update
+/// covers it, plus the f32 rounding of the parameter itself (2u·|p|).
+pub fn param_tolerance(config: &Config, iterations: u32, value: f64) -> f64 {
+    let updates = f64::from(iterations * (config.disc_steps + 1));
+    let lr = f64::from(config.gen_lr.max(config.disc_lr));
+    4e-3 * lr * updates + 2.0 * U * value.abs()
+}
+
+/// Trains `iterations` iterations on the GPU and on the reference from the
+/// same config and compares both networks' parameters, the counters and
+/// the per-iteration stats. Also reports how far the parameters moved, so
+/// a caller can check that the comparison is not trivial.
+pub async fn check_iterations_match_reference(
+    ctx: &GpuContext,
+    config: &Config,
+    iterations: u32,
+) -> Result<(Report, f64), Error> {
+    let dataset = check_dataset(config);
+    let mut gpu = GpuTrainer::new(ctx, config.clone(), &dataset)?;
+    let (gen_start, _) = gpu.read_params().await?;
+    gpu.train(iterations)?;
+    let (gen_gpu, disc_gpu) = gpu.read_params().await?;
+    let counters_gpu = gpu.read_counters().await?;
+
+    let mut reference = ReferenceGan::<f64>::new(config.clone(), dataset);
+    for _ in 0..iterations {
+        reference.iteration();
+    }
+    let name = format!("{} iterations on {}", iterations, config.dataset.name());
+    let tolerance = |values: &[f64]| {
+        let values = values.to_vec();
+        move |i: usize| param_tolerance(config, iterations, values[i])
+    };
+    let mut report = compare(
+        &format!("{name}: generator"),
+        &gen_gpu,
+        &reference.gen_params,
+        tolerance(&reference.gen_params),
+    )
+    .merge(compare(
+        &format!("{name}: discriminator"),
+        &disc_gpu,
+        &reference.disc_params,
+        tolerance(&reference.disc_params),
+    ))
+    .merge(compare(
+        &format!("{name}: counters"),
+        &counters_gpu.map(|c| c as f32),
+        &reference.counters.map(f64::from),
+        |_| 0.5,
+    ));
+
+    // Stats arrive asynchronously: wait for them (natively), then compare.
+    gpu.finish()?;
+    let history = gpu.take_history();
+    let mut gpu_stats = Vec::new();
+    let mut reference_stats = Vec::new();
+    for stats in &history {
+        let row = reference.iteration_stats(stats.iteration);
+        gpu_stats.extend([stats.disc_loss, stats.gen_loss, stats.disc_real, stats.disc_fake]);
+        reference_stats.extend([row.disc_loss, row.gen_loss, row.disc_real, row.disc_fake]);
+    }
+    if !history.is_empty() {
+        report = report.merge(compare(
+            &format!("{name}: stats"),
+            &gpu_stats,
+            &reference_stats,
+            |i| 1e-4 * (1.0 + reference_stats[i].abs()),
+        ));
+    }
+    let moved = gen_gpu
+        .iter()
+        .zip(&gen_start)
+        .map(|(a, b)| f64::from((a - b).abs()))
+        .fold(0.0, f64::max);
+    Ok((report, moved))
+}

@@ -1,0 +1,11 @@
+//! CPU twins of the WGSL kernels, one file per shader with the same name,
+//! generic over the float type (f32 mirrors the GPU; f64 judges it).
+
+pub mod activation;
+pub mod adam;
+pub mod gather;
+pub mod gemm;
+pub mod hash;
+pub mod loss;
+pub mod real;
+pub mod rng;

@@ -1,0 +1,148 @@
+//! Device acquisition: the only part that differs between the browser
+//! (WebGPU) and native (Vulkan/Metal/DX12), plus the GPU errors that wgpu
+//! reports asynchronously, kept so the API can surface them as messages.
+
+use std::sync::{Arc, Mutex};
+
+use crate::error::Error;
+
+/// Everything the engine needs from one device. Cheap to clone: wgpu
+/// handles are reference-counted, so several trainers can share a device.
+#[derive(Clone)]
+pub struct GpuContext {
+    pub device: wgpu::Device,
+    pub queue: wgpu::Queue,
+    pub adapter_info: wgpu::AdapterInfo,
+    /// Errors the device reported (validation, out of memory), oldest first.
+    errors: Arc<Mutex<Vec<String>>>,
+    /// Set when the device is lost, with the reason.
+    lost: Arc<Mutex<Option<String>>>,
+}
+
+impl std::fmt::Debug for GpuContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "GpuContext({})", self.adapter_name())
+    }
+}
+
+impl GpuContext {
+    /// Asks for the default high-performance adapter and a device on it.
+    pub async fn new() -> Result<GpuContext, Error> {
+        let instance = wgpu::Instance::new(instance_descriptor());
+        let adapter = instance
+            .request_adapter(&wgpu::RequestAdapterOptions {
+                power_preference: wgpu::PowerPreference::HighPerformance,
+                force_fallback_adapter: false,
+                ..Default::default()
+            })
+            .await
+            .map_err(|e| Error::NoAdapter(e.to_string()))?;
+        GpuContext::from_adapter(&adapter).await
+    }
+
+    pub async fn from_adapter(adapter: &wgpu::Adapter) -> Result<GpuContext, Error> {
+        let adapter_info = adapter.get_info();
+        let supported = adapter.limits();
+        // WebGPU's defaults are enough for the default model; only the
+        // buffer limits are raised to what the adapter offers, for larger
+        // batches and models.
+        let required_limits = wgpu::Limits {
+            max_storage_buffer_binding_size: supported.max_storage_buffer_binding_size,
+            max_buffer_size: supported.max_buffer_size,
+            ..wgpu::Limits::default()
+        };
+        let required_features = adapter.features() & wgpu::Features::TIMESTAMP_QUERY;
+        let (device, queue) = adapter
+            .request_device(&wgpu::DeviceDescriptor {
+                label: Some("livegan"),
+                required_features,
+                required_limits,
+                experimental_features: wgpu::ExperimentalFeatures::disabled(),
+                memory_hints: wgpu::MemoryHints::Performance,
+                trace: wgpu::Trace::Off,
+            })
+            .await
+            .map_err(|e| Error::RequestDevice(e.to_string()))?;
+        let errors = Arc::new(Mutex::new(Vec::new()));
+        let sink = errors.clone();
+        device.on_uncaptured_error(Arc::new(move |error: wgpu::Error| {
+            if let Ok(mut errors) = sink.lock() {
+                errors.push(error.to_string());
+            }
+        }));
+        let lost = Arc::new(Mutex::new(None));
+        let lost_sink = lost.clone();
+        device.set_device_lost_callback(move |reason, message| {
+            if let Ok(mut lost) = lost_sink.lock() {
+                *lost = Some(format!("{reason:?}: {message}"));
+            }
+        });
+        Ok(GpuContext {
+            device,
+            queue,
+            adapter_info,
+            errors,
+            lost,
+        })
+    }
+
+    /// Blocking `new` for native code (CLI, tests).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn new_blocking() -> Result<GpuContext, Error> {
+        pollster::block_on(GpuContext::new())
+    }
+
+    /// "name (backend, device type)", e.g. "llvmpipe (LLVM 15.0.6, 256 bits) (Vulkan, Cpu)".
+    pub fn adapter_name(&self) -> String {
+        let info = &self.adapter_info;
+        format!("{} ({:?}, {:?})", info.name, info.backend, info.device_type)
+    }
+
+    /// The first GPU error reported since the last call, if any; a lost
+    /// device counts as an error.
+    pub fn take_error(&self) -> Option<Error> {
+        if let Some(reason) = self.lost.lock().ok().and_then(|lost| lost.clone()) {
+            return Some(Error::DeviceLost(reason));
+        }
+        let mut errors = self.errors.lock().ok()?;
+        if errors.is_empty() {
+            None
+        } else {
+            Some(Error::Gpu(errors.drain(..).collect::<Vec<_>>().join("; ")))
+        }
+    }
+
+    pub fn is_lost(&self) -> bool {
+        self.lost.lock().map(|lost| lost.is_some()).unwrap_or(true)
+    }
+
+    /// Natively, runs map callbacks of finished work without blocking; the
+    /// browser does this on its own event loop.
+    pub fn poll(&self) {
+        #[cfg(not(target_arch = "wasm32"))]
+        let _ = self.device.poll(wgpu::PollType::Poll);
+    }
+
+    /// Natively, blocks until all submitted work is done; a no-op in the browser.
+    pub fn wait_idle(&self) -> Result<(), Error> {
+        #[cfg(not(target_arch = "wasm32"))]
+        self.device
+            .poll(wgpu::PollType::wait_indefinitely())
+            .map_err(|e| Error::Gpu(e.to_string()))?;
+        Ok(())
+    }
+}
+
+fn instance_descriptor() -> wgpu::InstanceDescriptor {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let mut descriptor = wgpu::InstanceDescriptor::new_without_display_handle();
+        descriptor.backends = wgpu::Backends::BROWSER_WEBGPU;
+        descriptor
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        // WGPU_BACKEND=vulkan etc. picks a backend; the default tries all.
+        wgpu::InstanceDescriptor::new_without_display_handle_from_env()
+    }
+}

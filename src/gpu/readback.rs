@@ -1,0 +1,89 @@
+//! Reading GPU buffers back, the same way natively and in the browser:
+//! copy into a mappable buffer, `map_async`, await the callback. Natively
+//! the device is polled to run it; the browser runs it from its event loop.
+
+use futures_channel::oneshot;
+
+use super::context::GpuContext;
+use crate::error::Error;
+
+/// A copy that has been submitted and is waiting to be mapped. Starting and
+/// finishing are split so a caller can start without borrowing across the
+/// await (the wasm API keeps the trainer in a RefCell).
+pub struct PendingRead {
+    ctx: GpuContext,
+    staging: wgpu::Buffer,
+    mapped: oneshot::Receiver<Result<(), wgpu::BufferAsyncError>>,
+}
+
+impl PendingRead {
+    /// Encodes `encoder`'s work plus a copy of `size` bytes of `source` from
+    /// `offset`, submits, and asks for the mapping.
+    pub fn start(
+        ctx: &GpuContext,
+        mut encoder: wgpu::CommandEncoder,
+        source: &wgpu::Buffer,
+        offset: u64,
+        size: u64,
+    ) -> PendingRead {
+        let staging = ctx.device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("readback"),
+            size,
+            usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
+            mapped_at_creation: false,
+        });
+        encoder.copy_buffer_to_buffer(source, offset, &staging, 0, size);
+        ctx.queue.submit([encoder.finish()]);
+        let (sender, mapped) = oneshot::channel();
+        staging.map_async(wgpu::MapMode::Read, .., move |result| {
+            let _ = sender.send(result);
+        });
+        PendingRead {
+            ctx: ctx.clone(),
+            staging,
+            mapped,
+        }
+    }
+
+    pub async fn bytes(self) -> Result<Vec<u8>, Error> {
+        self.ctx.wait_idle()?;
+        let mapped = self
+            .mapped
+            .await
+            .map_err(|_| Error::Readback("the map callback was dropped".into()))?;
+        mapped.map_err(|e| Error::Readback(e.to_string()))?;
+        let bytes = {
+            let view = self
+                .staging
+                .get_mapped_range(..)
+                .map_err(|e| Error::Readback(e.to_string()))?;
+            view.to_vec()
+        };
+        self.staging.unmap();
+        if let Some(error) = self.ctx.take_error() {
+            return Err(error);
+        }
+        Ok(bytes)
+    }
+
+    pub async fn floats(self) -> Result<Vec<f32>, Error> {
+        Ok(bytemuck::pod_collect_to_vec(&self.bytes().await?))
+    }
+}
+
+/// Reads `len` f32 values of `source` starting at element `offset`.
+pub async fn read_floats(ctx: &GpuContext, source: &wgpu::Buffer, offset: usize, len: usize) -> Result<Vec<f32>, Error> {
+    let encoder = ctx.device.create_command_encoder(&Default::default());
+    PendingRead::start(ctx, encoder, source, offset as u64 * 4, len as u64 * 4)
+        .floats()
+        .await
+}
+
+/// Reads `len` u32 values of `source` starting at element `offset`.
+pub async fn read_words(ctx: &GpuContext, source: &wgpu::Buffer, offset: usize, len: usize) -> Result<Vec<u32>, Error> {
+    let encoder = ctx.device.create_command_encoder(&Default::default());
+    let bytes = PendingRead::start(ctx, encoder, source, offset as u64 * 4, len as u64 * 4)
+        .bytes()
+        .await?;
+    Ok(bytemuck::pod_collect_to_vec(&bytes))
+}

@@ -1,0 +1,18 @@
+//! livegan: an MLP GAN trained entirely in WGSL compute shaders through
+//! wgpu, on WebGPU in the browser and on Vulkan/Metal/DX12 natively.
+//!
+//! Shape legend (code, comments and shaders): `B` batch, `Z` latent,
+//! `H` hidden width, `X` sample width (784 for MNIST, 2 for the mixtures).
+
+pub mod config;
+pub mod checks;
+pub mod cpu;
+pub mod data;
+pub mod error;
+pub mod gpu;
+pub mod init;
+pub mod layout;
+pub mod params;
+pub mod reference;
+pub mod shaders;
+pub mod streams;
