@@ -149,3 +149,73 @@ fn gemm(
         }
     }
 }
+
+// The same product without workgroup memory or barriers: each invocation
+// of an 8×8 workgroup accumulates a 4×4 block of C reading A and B straight
+// from storage. CPU rasterisers (lavapipe, SwiftShader) run barriers and
+// large workgroups slowly and cache storage reads well, so there this wins.
+// Addresses are hoisted out of the k loop: rows and columns past the edge
+// are clamped (their results are never stored), and the ones column of an
+// augmented A is added after the loop instead of tested for on every k.
+const DIRECT_TILE: u32 = 32u; // 8 invocations × BLOCK
+
+@compute @workgroup_size(8, 8)
+fn gemm_direct(@builtin(global_invocation_id) gid: vec3<u32>) {
+    // Rows along x: CPU rasterisers run neighbouring x invocations in SIMD
+    // lanes, and a narrow C (one logit, two coordinates) still fills them.
+    let row0 = gid.x * BLOCK;
+    let col0 = gid.y * BLOCK;
+    if (row0 >= p.m || col0 >= p.n) {
+        return;
+    }
+    // Stored-index steps of op(A) along k and along rows, of op(B) along k and columns.
+    let a_k_step = select(1u, p.lda, TRANS_A);
+    let a_row_step = select(p.lda, 1u, TRANS_A);
+    let b_k_step = select(p.ldb, 1u, TRANS_B);
+    let b_col_step = select(1u, p.ldb, TRANS_B);
+    // Forward form: op(A)'s last column is the virtual ones column.
+    let ones_column = AUGMENT_A && !TRANS_A;
+    let k_stored = select(p.k, p.a_cols, ones_column);
+    var a_base: array<u32, 4>;
+    var a_is_ones: array<bool, 4>;
+    var b_base: array<u32, 4>;
+    for (var i = 0u; i < BLOCK; i++) {
+        let row = min(row0 + i, p.m - 1u);
+        a_base[i] = p.a_offset + row * a_row_step;
+        // Weight-gradient form: op(A)'s last row is the ones row.
+        a_is_ones[i] = AUGMENT_A && TRANS_A && row == p.a_cols;
+        b_base[i] = p.b_offset + min(col0 + i, p.n - 1u) * b_col_step;
+    }
+    var acc: array<f32, 16>;
+    for (var k = 0u; k < k_stored; k++) {
+        var a_vals: array<f32, 4>;
+        var b_vals: array<f32, 4>;
+        for (var i = 0u; i < BLOCK; i++) {
+            a_vals[i] = select(a[a_base[i] + k * a_k_step], 1.0, a_is_ones[i]);
+            b_vals[i] = b[b_base[i] + k * b_k_step];
+        }
+        for (var i = 0u; i < BLOCK; i++) {
+            for (var j = 0u; j < BLOCK; j++) {
+                acc[i * BLOCK + j] = fma(a_vals[i], b_vals[j], acc[i * BLOCK + j]);
+            }
+        }
+    }
+    if (ones_column) {
+        // k = a_cols: op(A) is 1, op(B) is the bias row.
+        for (var j = 0u; j < BLOCK; j++) {
+            let bias = b[b_base[j] + k_stored * b_k_step];
+            for (var i = 0u; i < BLOCK; i++) {
+                acc[i * BLOCK + j] += bias;
+            }
+        }
+    }
+    for (var i = 0u; i < BLOCK; i++) {
+        for (var j = 0u; j < BLOCK; j++) {
+            let row = row0 + i;
+            let col = col0 + j;
+            if (row < p.m && col < p.n) {
+                c[p.c_offset + row * p.ldc + col] = epilogue(acc[i * BLOCK + j], row, col);
+            }
+        }
+    }
+}

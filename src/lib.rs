@@ -12,7 +12,13 @@ pub mod error;
 pub mod gpu;
 pub mod init;
 pub mod layout;
+pub mod metrics;
 pub mod params;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod plot;
 pub mod reference;
 pub mod shaders;
 pub mod streams;
+
+#[cfg(target_arch = "wasm32")]
+pub mod wasm_api;

@@ -69,6 +69,33 @@ impl ActivationKind {
     }
 }
 
+/// How a GEMM is tiled: which entry point of gemm.wgsl runs it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum GemmTiling {
+    /// `gemm`: 64×64 tiles staged in workgroup memory (GPUs).
+    #[default]
+    Shared,
+    /// `gemm_direct`: 32×32 per workgroup, no workgroup memory (CPU adapters).
+    Direct,
+}
+
+impl GemmTiling {
+    pub fn entry_point(self) -> &'static str {
+        match self {
+            GemmTiling::Shared => "gemm",
+            GemmTiling::Direct => "gemm_direct",
+        }
+    }
+
+    /// Rows and columns of C one workgroup covers.
+    pub fn tile(self) -> u32 {
+        match self {
+            GemmTiling::Shared => 64,
+            GemmTiling::Direct => 32,
+        }
+    }
+}
+
 /// Compile-time shape of a GEMM pipeline (WGSL overrides).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct GemmVariant {
@@ -80,6 +107,7 @@ pub struct GemmVariant {
     /// (the bias row of the `[W; b]` layout).
     pub augment_a: bool,
     pub epilogue: Epilogue,
+    pub tiling: GemmTiling,
 }
 
 /// `GemmParams` in shaders/gemm.wgsl. Offsets and leading dimensions are in
@@ -121,6 +149,7 @@ impl GemmSpec {
                 trans_b: false,
                 augment_a: true,
                 epilogue: Epilogue::forward(layer.activation),
+                tiling: GemmTiling::default(),
             },
             params: GemmParams {
                 m: rows as u32,
@@ -156,6 +185,7 @@ impl GemmSpec {
                 trans_b: true,
                 augment_a: false,
                 epilogue: Epilogue::backward(input_activation),
+                tiling: GemmTiling::default(),
             },
             params: GemmParams {
                 m: rows as u32,
@@ -185,6 +215,7 @@ impl GemmSpec {
                 trans_b: false,
                 augment_a: true,
                 epilogue: Epilogue::None,
+                tiling: GemmTiling::default(),
             },
             params: GemmParams {
                 m: layer.inputs as u32 + 1,

