@@ -225,19 +225,16 @@ impl Config {
         };
         let dataset = match fields.get("dataset") {
             None => DatasetKind::Mnist,
-            Some(name) => name
-                .as_str()
-                .and_then(DatasetKind::from_name)
-                .ok_or_else(|| {
-                    let names: Vec<_> = DatasetKind::ALL.iter().map(|d| d.name()).collect();
-                    ConfigParseError(format!(
-                        "config field `dataset` is {name}; allowed: one of {}",
-                        names.join(", ")
-                    ))
-                })?,
+            Some(name) => name.as_str().and_then(DatasetKind::from_name).ok_or_else(|| {
+                let names: Vec<_> = DatasetKind::ALL.iter().map(|d| d.name()).collect();
+                ConfigParseError(format!(
+                    "config field `dataset` is {name}; allowed: one of {}",
+                    names.join(", ")
+                ))
+            })?,
         };
-        let serde_json::Value::Object(mut merged) = serde_json::to_value(Config::preset(dataset))
-            .map_err(|e| ConfigParseError(e.to_string()))?
+        let serde_json::Value::Object(mut merged) =
+            serde_json::to_value(Config::preset(dataset)).map_err(|e| ConfigParseError(e.to_string()))?
         else {
             unreachable!("Config serialises to an object");
         };
@@ -252,9 +249,7 @@ impl Config {
                     ConfigParseError(format!("config field `{path}`: {inner}"))
                 }
             })?;
-        config
-            .validate()
-            .map_err(|e| ConfigParseError(e.to_string()))?;
+        config.validate().map_err(|e| ConfigParseError(e.to_string()))?;
         Ok(config)
     }
 
@@ -281,13 +276,7 @@ fn check_int(field: &'static str, value: u32, lo: u32, hi: u32) -> Result<(), Co
 }
 
 /// `lo <= value < hi`, written so that NaN fails.
-fn check_float(
-    field: &'static str,
-    value: f32,
-    lo: f32,
-    hi: f32,
-    allowed: &str,
-) -> Result<(), ConfigError> {
+fn check_float(field: &'static str, value: f32, lo: f32, hi: f32, allowed: &str) -> Result<(), ConfigError> {
     if value >= lo && value < hi {
         Ok(())
     } else {
@@ -355,21 +344,78 @@ mod tests {
     #[test]
     fn bad_fields_are_named_with_their_range() {
         let cases: Vec<(Config, &str)> = vec![
-            (Config { batch_size: 0, ..Config::default() }, "batchSize"),
-            (Config { gen_lr: f32::NAN, ..Config::default() }, "genLr"),
-            (Config { disc_lr: -1.0, ..Config::default() }, "discLr"),
-            (Config { beta2: 1.0, ..Config::default() }, "beta2"),
-            (Config { gen_hidden: vec![256, 0], ..Config::default() }, "genHidden"),
-            (Config { disc_hidden: vec![8; 9], ..Config::default() }, "discHidden"),
-            (Config { label_smoothing: 0.5, ..Config::default() }, "labelSmoothing"),
-            (Config { disc_steps: 17, ..Config::default() }, "discSteps"),
-            (Config { eps: 0.0, ..Config::default() }, "eps"),
+            (
+                Config {
+                    batch_size: 0,
+                    ..Config::default()
+                },
+                "batchSize",
+            ),
+            (
+                Config {
+                    gen_lr: f32::NAN,
+                    ..Config::default()
+                },
+                "genLr",
+            ),
+            (
+                Config {
+                    disc_lr: -1.0,
+                    ..Config::default()
+                },
+                "discLr",
+            ),
+            (
+                Config {
+                    beta2: 1.0,
+                    ..Config::default()
+                },
+                "beta2",
+            ),
+            (
+                Config {
+                    gen_hidden: vec![256, 0],
+                    ..Config::default()
+                },
+                "genHidden",
+            ),
+            (
+                Config {
+                    disc_hidden: vec![8; 9],
+                    ..Config::default()
+                },
+                "discHidden",
+            ),
+            (
+                Config {
+                    label_smoothing: 0.5,
+                    ..Config::default()
+                },
+                "labelSmoothing",
+            ),
+            (
+                Config {
+                    disc_steps: 17,
+                    ..Config::default()
+                },
+                "discSteps",
+            ),
+            (
+                Config {
+                    eps: 0.0,
+                    ..Config::default()
+                },
+                "eps",
+            ),
         ];
         for (config, field) in cases {
             let err = config.validate().unwrap_err();
             assert_eq!(err.field, field);
             let message = err.to_string();
-            assert!(message.contains(field) && message.contains("allowed"), "{message}");
+            assert!(
+                message.contains(field) && message.contains("allowed"),
+                "{message}"
+            );
         }
     }
 
@@ -390,7 +436,10 @@ mod tests {
     #[test]
     fn partial_configs_start_from_the_dataset_preset() {
         let config = Config::from_partial(serde_json::json!({"dataset": "grid25", "seed": 3})).unwrap();
-        assert_eq!(config.latent_size, Config::preset(DatasetKind::Grid25).latent_size);
+        assert_eq!(
+            config.latent_size,
+            Config::preset(DatasetKind::Grid25).latent_size
+        );
         assert_eq!(config.seed, 3);
         let config = Config::from_partial(serde_json::json!({})).unwrap();
         assert_eq!(config, Config::default());

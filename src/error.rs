@@ -23,11 +23,7 @@ pub enum Error {
     #[error("the GPU adapter refused a device: {0}")]
     RequestDevice(String),
     #[error("{what} needs {needed} bytes in one GPU buffer but this device allows {limit}")]
-    BufferTooLarge {
-        what: String,
-        needed: u64,
-        limit: u64,
-    },
+    BufferTooLarge { what: String, needed: u64, limit: u64 },
     #[error("the GPU device was lost ({0}); create the trainer again")]
     DeviceLost(String),
     #[error("GPU error: {0}")]

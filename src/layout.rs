@@ -104,11 +104,7 @@ mod tests {
 
     #[test]
     fn layers_tile_the_flat_buffer_without_gaps() {
-        let layout = NetworkLayout::mlp(
-            &[3, 5, 2],
-            Activation::LeakyRelu { slope: 0.2 },
-            Activation::Tanh,
-        );
+        let layout = NetworkLayout::mlp(&[3, 5, 2], Activation::LeakyRelu { slope: 0.2 }, Activation::Tanh);
         assert_eq!(layout.layers[0].offset, 0);
         assert_eq!(layout.layers[1].offset, 4 * 5);
         assert_eq!(layout.param_count, 4 * 5 + 6 * 2);

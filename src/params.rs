@@ -208,7 +208,12 @@ impl GemmSpec {
 
     /// Weight and bias gradient of `layer` in its parameter layout:
     /// [dW; db] = [input, 1]ᵀ · d_out, summed over `rows` samples.
-    pub fn weight_grad(layer: &LayerShape, rows: usize, input_offset: usize, out_grad_offset: usize) -> GemmSpec {
+    pub fn weight_grad(
+        layer: &LayerShape,
+        rows: usize,
+        input_offset: usize,
+        out_grad_offset: usize,
+    ) -> GemmSpec {
         GemmSpec {
             variant: GemmVariant {
                 trans_a: true,

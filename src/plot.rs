@@ -48,7 +48,11 @@ pub fn digit_grid(samples: &[f32], side: usize, zoom: usize) -> Canvas {
             let level = ((value.clamp(-1.0, 1.0) + 1.0) * 127.5).round() as u8;
             for dy in 0..zoom {
                 for dx in 0..zoom {
-                    canvas.set(cx + (p % side) * zoom + dx, cy + (p / side) * zoom + dy, [level; 3]);
+                    canvas.set(
+                        cx + (p % side) * zoom + dx,
+                        cy + (p / side) * zoom + dy,
+                        [level; 3],
+                    );
                 }
             }
         }

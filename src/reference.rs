@@ -201,7 +201,9 @@ impl<F: Real> ReferenceGan<F> {
     /// L_D and ∂L_D/∂disc_params for latent `z` and real batch `real`.
     pub fn disc_objective(&self, gen_params: &[F], disc_params: &[F], z: &[F], real: &[F]) -> Objective<F> {
         let b = self.batch();
-        let fake = mlp_forward(&self.gen_layout, gen_params, z, b).pop().unwrap_or_default();
+        let fake = mlp_forward(&self.gen_layout, gen_params, z, b)
+            .pop()
+            .unwrap_or_default();
         let mut input = real.to_vec();
         input.extend_from_slice(&fake);
         let acts = mlp_forward(&self.disc_layout, disc_params, &input, 2 * b);
@@ -212,7 +214,13 @@ impl<F: Real> ReferenceGan<F> {
             stats_capacity: 1,
             ..self.loss_params(LOSS_MODE_DISC)
         };
-        loss(&params, &mut counters, &acts[acts.len() - 1], &mut logit_grads, &mut stats);
+        loss(
+            &params,
+            &mut counters,
+            &acts[acts.len() - 1],
+            &mut logit_grads,
+            &mut stats,
+        );
         let (grads, _) = mlp_backward(&self.disc_layout, disc_params, &input, &acts, &logit_grads, 2 * b);
         Objective {
             loss: stats[0].disc_loss,
@@ -234,7 +242,13 @@ impl<F: Real> ReferenceGan<F> {
             stats_capacity: 1,
             ..self.loss_params(LOSS_MODE_GEN)
         };
-        loss(&params, &mut counters, &disc_acts[disc_acts.len() - 1], &mut logit_grads, &mut stats);
+        loss(
+            &params,
+            &mut counters,
+            &disc_acts[disc_acts.len() - 1],
+            &mut logit_grads,
+            &mut stats,
+        );
         let (_, d_fake) = mlp_backward(&self.disc_layout, disc_params, fake, &disc_acts, &logit_grads, b);
         let (grads, _) = mlp_backward(&self.gen_layout, gen_params, z, &gen_acts, &d_fake, b);
         Objective {
@@ -270,9 +284,20 @@ impl<F: Real> ReferenceGan<F> {
         row.disc_real = objective.stats.disc_real;
         row.disc_fake = objective.stats.disc_fake;
         self.counters[Counter::DiscUpdates as usize] += 1;
-        let params = self.adam_params(self.disc_layout.param_count, self.config.disc_lr, Counter::DiscUpdates);
+        let params = self.adam_params(
+            self.disc_layout.param_count,
+            self.config.disc_lr,
+            Counter::DiscUpdates,
+        );
         let [m, v] = &mut self.disc_adam;
-        adam(&params, &self.counters, &objective.grads, &mut self.disc_params, m, v);
+        adam(
+            &params,
+            &self.counters,
+            &objective.grads,
+            &mut self.disc_params,
+            m,
+            v,
+        );
     }
 
     pub fn gen_update(&mut self) {
@@ -281,9 +306,20 @@ impl<F: Real> ReferenceGan<F> {
         self.stats_slot().gen_loss = objective.stats.gen_loss;
         self.counters[Counter::GenUpdates as usize] += 1;
         self.counters[Counter::Iteration as usize] += 1;
-        let params = self.adam_params(self.gen_layout.param_count, self.config.gen_lr, Counter::GenUpdates);
+        let params = self.adam_params(
+            self.gen_layout.param_count,
+            self.config.gen_lr,
+            Counter::GenUpdates,
+        );
         let [m, v] = &mut self.gen_adam;
-        adam(&params, &self.counters, &objective.grads, &mut self.gen_params, m, v);
+        adam(
+            &params,
+            &self.counters,
+            &objective.grads,
+            &mut self.gen_params,
+            m,
+            v,
+        );
     }
 
     /// One iteration: k discriminator updates, then one generator update.

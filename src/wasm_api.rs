@@ -91,7 +91,10 @@ impl Trainer {
     /// Creates a trainer. `config` is a plain object (see `Trainer.defaults`);
     /// `mnistImages` is the bytes of `train-images-idx3-ubyte`, needed when
     /// the dataset is "mnist".
-    pub async fn create(config: JsValue, mnist_images: Option<js_sys::Uint8Array>) -> Result<Trainer, JsError> {
+    pub async fn create(
+        config: JsValue,
+        mnist_images: Option<js_sys::Uint8Array>,
+    ) -> Result<Trainer, JsError> {
         let config = read_config(config).map_err(js_error)?;
         let dataset = match (config.dataset, mnist_images) {
             (crate::config::DatasetKind::Mnist, Some(bytes)) => {

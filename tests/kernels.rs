@@ -2,6 +2,8 @@
 //! CI), on shapes that include 1, 7, 63, 65, 100 and 784. Tolerances are
 //! stated and justified in `livegan::checks`.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 mod common;
 
 use common::{block_on, gpu};
@@ -10,13 +12,21 @@ use livegan::checks::kernels as checks;
 #[test]
 fn gemm_all_forms_match_twin() {
     let Some(gpu) = gpu() else { return };
-    let reports = block_on(checks::check_all_gemm_forms(&gpu.ctx, &gpu.kernels, &checks::GEMM_SHAPES)).unwrap();
+    let reports = block_on(checks::check_all_gemm_forms(
+        &gpu.ctx,
+        &gpu.kernels,
+        &checks::GEMM_SHAPES,
+    ))
+    .unwrap();
     assert_eq!(reports.len(), 2 * checks::GEMM_SHAPES.len() * 8);
     for report in &reports {
         report.assert_passed();
     }
     let worst = reports.iter().map(|r| r.worst_ratio).fold(0.0, f64::max);
-    eprintln!("gemm: worst error {worst:.3} of tolerance over {} checks", reports.len());
+    eprintln!(
+        "gemm: worst error {worst:.3} of tolerance over {} checks",
+        reports.len()
+    );
 }
 
 #[test]
@@ -58,26 +68,47 @@ fn normals_match_twin() {
 fn normals_have_standard_moments() {
     let Some(gpu) = gpu() else { return };
     let n = 1 << 20;
-    let [mean, variance, skew, kurtosis] = block_on(checks::normal_moments(&gpu.ctx, &gpu.kernels, n)).unwrap();
+    let [mean, variance, skew, kurtosis] =
+        block_on(checks::normal_moments(&gpu.ctx, &gpu.kernels, n)).unwrap();
     // Five standard errors of each estimator for N(0, 1) at n = 2^20:
     // mean 1/√n, variance √(2/n), skewness √(6/n), kurtosis √(24/n).
     let n = n as f64;
     assert!(mean.abs() < 5.0 / n.sqrt(), "mean {mean}");
-    assert!((variance - 1.0).abs() < 5.0 * (2.0 / n).sqrt(), "variance {variance}");
+    assert!(
+        (variance - 1.0).abs() < 5.0 * (2.0 / n).sqrt(),
+        "variance {variance}"
+    );
     assert!(skew.abs() < 5.0 * (6.0 / n).sqrt(), "skewness {skew}");
-    assert!((kurtosis - 3.0).abs() < 5.0 * (24.0 / n).sqrt(), "kurtosis {kurtosis}");
+    assert!(
+        (kurtosis - 3.0).abs() < 5.0 * (24.0 / n).sqrt(),
+        "kurtosis {kurtosis}"
+    );
 }
 
 #[test]
 fn gather_matches_twin() {
     let Some(gpu) = gpu() else { return };
     for rows in checks::SIZES {
-        block_on(checks::check_gather(&gpu.ctx, &gpu.kernels, rows, 784, 1000, true))
-            .unwrap()
-            .assert_passed();
-        block_on(checks::check_gather(&gpu.ctx, &gpu.kernels, rows, 2, 65_536, false))
-            .unwrap()
-            .assert_passed();
+        block_on(checks::check_gather(
+            &gpu.ctx,
+            &gpu.kernels,
+            rows,
+            784,
+            1000,
+            true,
+        ))
+        .unwrap()
+        .assert_passed();
+        block_on(checks::check_gather(
+            &gpu.ctx,
+            &gpu.kernels,
+            rows,
+            2,
+            65_536,
+            false,
+        ))
+        .unwrap()
+        .assert_passed();
     }
     // A row length that is not a multiple of 4 crosses u32 word boundaries.
     block_on(checks::check_gather(&gpu.ctx, &gpu.kernels, 65, 7, 63, true))

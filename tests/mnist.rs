@@ -1,6 +1,8 @@
 //! The IDX parser: real files when the npm package is installed, and every
 //! way a file can be wrong, each with a message that names the problem.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 use livegan::data::mnist::{IMAGE_PIXELS, IdxError, encode_images, parse_images, parse_labels};
 
 fn header(fields: &[u32]) -> Vec<u8> {
@@ -39,7 +41,14 @@ fn rejects_truncated_and_overlong_files() {
     bytes.truncate(bytes.len() - 1);
     let error = parse_images(&bytes).unwrap_err();
     assert!(
-        matches!(error, IdxError::WrongLength { promised: 1568, actual: 1567, .. }),
+        matches!(
+            error,
+            IdxError::WrongLength {
+                promised: 1568,
+                actual: 1567,
+                ..
+            }
+        ),
         "{error:?}"
     );
     assert!(error.to_string().contains("1568") && error.to_string().contains("1567"));
@@ -55,13 +64,22 @@ fn a_huge_promised_count_is_an_error_not_an_allocation() {
     let mut bytes = header(&[0x803, u32::MAX, 28, 28]);
     bytes.extend([1, 2, 3, 4]);
     let error = parse_images(&bytes).unwrap_err();
-    assert!(matches!(error, IdxError::WrongLength { actual: 4, .. }), "{error:?}");
+    assert!(
+        matches!(error, IdxError::WrongLength { actual: 4, .. }),
+        "{error:?}"
+    );
 }
 
 #[test]
 fn rejects_short_empty_and_gzipped_files() {
-    assert!(matches!(parse_images(&[0, 0, 8]), Err(IdxError::TooShort { len: 3, need: 16, .. })));
-    assert!(matches!(parse_images(&header(&[0x803, 0, 28, 28])), Err(IdxError::Empty { .. })));
+    assert!(matches!(
+        parse_images(&[0, 0, 8]),
+        Err(IdxError::TooShort { len: 3, need: 16, .. })
+    ));
+    assert!(matches!(
+        parse_images(&header(&[0x803, 0, 28, 28])),
+        Err(IdxError::Empty { .. })
+    ));
     let error = parse_images(&[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]).unwrap_err();
     assert_eq!(error, IdxError::Gzipped);
     assert!(error.to_string().contains("decompress"));
@@ -72,7 +90,10 @@ fn parses_labels() {
     let mut bytes = header(&[0x801, 3]);
     bytes.extend([5, 0, 9]);
     assert_eq!(parse_labels(&bytes).unwrap(), [5, 0, 9]);
-    assert!(matches!(parse_labels(&bytes[..10]), Err(IdxError::WrongLength { .. })));
+    assert!(matches!(
+        parse_labels(&bytes[..10]),
+        Err(IdxError::WrongLength { .. })
+    ));
 }
 
 #[test]

@@ -1,6 +1,8 @@
 //! Every shader parses and validates with naga: a broken kernel fails here,
 //! without a GPU.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 use std::collections::BTreeSet;
 
 use livegan::shaders;
@@ -32,8 +34,10 @@ fn every_wgsl_file_is_compiled_into_a_module() {
         .filter(|name| name.ends_with(".wgsl"))
         .map(|name| name.trim_end_matches(".wgsl").to_string())
         .collect();
-    let mut compiled: BTreeSet<String> =
-        shaders::MODULES.iter().map(|(name, _)| name.to_string()).collect();
+    let mut compiled: BTreeSet<String> = shaders::MODULES
+        .iter()
+        .map(|(name, _)| name.to_string())
+        .collect();
     // The hash library has no entry point; it is compiled into rng and gather.
     compiled.insert("hash".to_string());
     assert_eq!(on_disk, compiled);

@@ -1,10 +1,14 @@
 //! Whole iterations on the GPU: against the CPU reference, reproducibility,
 //! and the statistics path.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 mod common;
 
 use common::{block_on, gpu};
-use livegan::checks::training::{check_dataset, check_iterations_match_reference, param_tolerance, small_config};
+use livegan::checks::training::{
+    check_dataset, check_iterations_match_reference, param_tolerance, small_config,
+};
 use livegan::config::DatasetKind;
 use livegan::gpu::trainer::GpuTrainer;
 
@@ -14,7 +18,10 @@ fn three_iterations_match_the_reference_on_2d_data() {
     let config = small_config(DatasetKind::Ring8);
     let (report, moved) = block_on(check_iterations_match_reference(&gpu.ctx, &config, 3)).unwrap();
     report.assert_passed();
-    eprintln!("ring8: worst {:.3} of tolerance, generator moved up to {moved:.2e}", report.worst_ratio);
+    eprintln!(
+        "ring8: worst {:.3} of tolerance, generator moved up to {moved:.2e}",
+        report.worst_ratio
+    );
     // The comparison means something only if training moved the parameters
     // far more than the tolerance allows.
     assert!(moved > 10.0 * param_tolerance(&config, 3, 0.0), "moved {moved}");
@@ -26,7 +33,10 @@ fn three_iterations_match_the_reference_on_mnist_shaped_data() {
     let config = small_config(DatasetKind::Mnist);
     let (report, moved) = block_on(check_iterations_match_reference(&gpu.ctx, &config, 3)).unwrap();
     report.assert_passed();
-    eprintln!("mnist: worst {:.3} of tolerance, generator moved up to {moved:.2e}", report.worst_ratio);
+    eprintln!(
+        "mnist: worst {:.3} of tolerance, generator moved up to {moved:.2e}",
+        report.worst_ratio
+    );
     assert!(moved > 10.0 * param_tolerance(&config, 3, 0.0), "moved {moved}");
 }
 
@@ -90,5 +100,8 @@ fn stats_arrive_without_blocking_and_samples_read_back() {
     let scale = livegan::data::mixtures::coordinate_scale(DatasetKind::Spiral);
     assert!(samples.iter().all(|v| v.is_finite() && v.abs() <= scale));
     assert_eq!(trainer.iterations(), 3);
-    assert_eq!(block_on(trainer.read_counters()).unwrap(), [3, 3 * config.disc_steps, 3, 0]);
+    assert_eq!(
+        block_on(trainer.read_counters()).unwrap(),
+        [3, 3 * config.disc_steps, 3, 0]
+    );
 }

@@ -54,7 +54,7 @@ pub fn loss<F: Real>(
     let real_target = F::of_f32(params.real_target);
     let fake_target = F::of_f32(params.fake_target);
     // [loss_real, loss_fake, prob_real, prob_fake] per thread.
-    let mut partial = vec![[F::zero(); 4]; LOSS_WORKGROUP];
+    let mut partial = [[F::zero(); 4]; LOSS_WORKGROUP];
     for (thread, sums) in partial.iter_mut().enumerate() {
         let mut i = thread;
         while i < total {

@@ -40,9 +40,7 @@ pub enum IdxError {
         len: usize,
         need: usize,
     },
-    #[error(
-        "the file is gzip-compressed; decompress it first (e.g. `gunzip train-images-idx3-ubyte.gz`)"
-    )]
+    #[error("the file is gzip-compressed; decompress it first (e.g. `gunzip train-images-idx3-ubyte.gz`)")]
     Gzipped,
     #[error("bad magic number 0x{found:08x}: an IDX {what} file starts with 0x{expected:08x}")]
     BadMagic {
@@ -67,11 +65,7 @@ fn be_u32(bytes: &[u8], at: usize) -> u32 {
 }
 
 /// Checks length and magic; returns the header's dimension fields.
-fn read_header<const N: usize>(
-    bytes: &[u8],
-    what: &'static str,
-    magic: u32,
-) -> Result<[u32; N], IdxError> {
+fn read_header<const N: usize>(bytes: &[u8], what: &'static str, magic: u32) -> Result<[u32; N], IdxError> {
     if bytes.starts_with(&[0x1f, 0x8b]) {
         return Err(IdxError::Gzipped);
     }

@@ -29,7 +29,11 @@ pub struct Dataset {
 
 impl std::fmt::Debug for Dataset {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Dataset {{ {:?}, {} rows of {} }}", self.kind, self.rows, self.row_len)
+        write!(
+            f,
+            "Dataset {{ {:?}, {} rows of {} }}",
+            self.kind, self.rows, self.row_len
+        )
     }
 }
 
@@ -48,7 +52,10 @@ impl Dataset {
     pub fn two_d(kind: DatasetKind, seed: u32) -> Dataset {
         assert_ne!(kind, DatasetKind::Mnist, "MNIST comes from its IDX file");
         let scale = mixtures::coordinate_scale(kind);
-        let values = mixtures::points(kind, seed).into_iter().map(|v| v / scale).collect();
+        let values = mixtures::points(kind, seed)
+            .into_iter()
+            .map(|v| v / scale)
+            .collect();
         Dataset {
             kind,
             rows: mixtures::POINT_COUNT,

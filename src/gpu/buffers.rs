@@ -15,7 +15,7 @@ const USAGE: wgpu::BufferUsages = wgpu::BufferUsages::STORAGE
 const MIN_SIZE: u64 = 16;
 
 fn check_size(ctx: &GpuContext, what: &str, size: u64) -> Result<(), Error> {
-    let limit = u64::from(ctx.device.limits().max_storage_buffer_binding_size);
+    let limit = ctx.device.limits().max_storage_buffer_binding_size;
     if size > limit {
         return Err(Error::BufferTooLarge {
             what: what.to_string(),
@@ -39,7 +39,11 @@ pub fn storage(ctx: &GpuContext, what: &str, len: usize) -> Result<wgpu::Buffer,
 }
 
 /// A storage buffer holding `values`.
-pub fn storage_init<T: bytemuck::Pod>(ctx: &GpuContext, what: &str, values: &[T]) -> Result<wgpu::Buffer, Error> {
+pub fn storage_init<T: bytemuck::Pod>(
+    ctx: &GpuContext,
+    what: &str,
+    values: &[T],
+) -> Result<wgpu::Buffer, Error> {
     let mut bytes = bytemuck::cast_slice::<T, u8>(values).to_vec();
     let size = (bytes.len() as u64).next_multiple_of(MIN_SIZE).max(MIN_SIZE);
     check_size(ctx, what, size)?;

@@ -41,7 +41,7 @@ impl GpuContext {
     }
 
     pub async fn from_adapter(adapter: &wgpu::Adapter) -> Result<GpuContext, Error> {
-        let adapter_info = adapter.get_info();
+        let mut adapter_info = adapter.get_info();
         let supported = adapter.limits();
         // WebGPU's defaults are enough for the default model; only the
         // buffer limits are raised to what the adapter offers, for larger
@@ -63,6 +63,10 @@ impl GpuContext {
             })
             .await
             .map_err(|e| Error::RequestDevice(e.to_string()))?;
+        #[cfg(target_arch = "wasm32")]
+        if adapter_info.name.is_empty() {
+            adapter_info.name = browser_adapter_name(&device);
+        }
         let errors = Arc::new(Mutex::new(Vec::new()));
         let sink = errors.clone();
         device.on_uncaptured_error(Arc::new(move |error: wgpu::Error| {
@@ -130,6 +134,32 @@ impl GpuContext {
             .poll(wgpu::PollType::wait_indefinitely())
             .map_err(|e| Error::Gpu(e.to_string()))?;
         Ok(())
+    }
+}
+
+/// WebGPU hides the adapter's description by default; vendor and
+/// architecture ("google swiftshader", "nvidia ampere") are still given.
+#[cfg(target_arch = "wasm32")]
+fn browser_adapter_name(device: &wgpu::Device) -> String {
+    use wasm_bindgen::JsValue;
+    let Some(device) = device.as_webgpu() else {
+        return String::from("WebGPU adapter");
+    };
+    let device: &JsValue = device.as_ref();
+    let info = js_sys::Reflect::get(device, &JsValue::from_str("adapterInfo")).unwrap_or(JsValue::UNDEFINED);
+    let parts: Vec<String> = ["vendor", "architecture", "device", "description"]
+        .iter()
+        .filter_map(|field| {
+            js_sys::Reflect::get(&info, &JsValue::from_str(field))
+                .ok()?
+                .as_string()
+        })
+        .filter(|part| !part.is_empty())
+        .collect();
+    if parts.is_empty() {
+        String::from("WebGPU adapter")
+    } else {
+        parts.join(" ")
     }
 }
 

@@ -8,7 +8,7 @@ use wgpu::util::DeviceExt;
 
 use super::context::GpuContext;
 use super::kernels::{Kernels, grid_workgroups};
-use crate::params::{AdamParams, GemmTiling, GatherParams, GemmSpec, LossParams, NormalParams};
+use crate::params::{AdamParams, GatherParams, GemmSpec, GemmTiling, LossParams, NormalParams};
 
 /// One kernel call and the buffers it binds, in the kernel's binding order.
 pub enum Op<'a> {
@@ -140,7 +140,12 @@ pub struct Program {
 }
 
 impl Program {
-    pub fn build(ctx: &GpuContext, kernels: &Kernels, label: &str, ops: &[(&'static str, Op<'_>)]) -> Program {
+    pub fn build(
+        ctx: &GpuContext,
+        kernels: &Kernels,
+        label: &str,
+        ops: &[(&'static str, Op<'_>)],
+    ) -> Program {
         let align = ctx.device.limits().min_uniform_buffer_offset_alignment as usize;
         let mut uniform_data = Vec::new();
         let mut offsets = Vec::with_capacity(ops.len());

@@ -72,7 +72,12 @@ impl PendingRead {
 }
 
 /// Reads `len` f32 values of `source` starting at element `offset`.
-pub async fn read_floats(ctx: &GpuContext, source: &wgpu::Buffer, offset: usize, len: usize) -> Result<Vec<f32>, Error> {
+pub async fn read_floats(
+    ctx: &GpuContext,
+    source: &wgpu::Buffer,
+    offset: usize,
+    len: usize,
+) -> Result<Vec<f32>, Error> {
     let encoder = ctx.device.create_command_encoder(&Default::default());
     PendingRead::start(ctx, encoder, source, offset as u64 * 4, len as u64 * 4)
         .floats()
@@ -80,7 +85,12 @@ pub async fn read_floats(ctx: &GpuContext, source: &wgpu::Buffer, offset: usize,
 }
 
 /// Reads `len` u32 values of `source` starting at element `offset`.
-pub async fn read_words(ctx: &GpuContext, source: &wgpu::Buffer, offset: usize, len: usize) -> Result<Vec<u32>, Error> {
+pub async fn read_words(
+    ctx: &GpuContext,
+    source: &wgpu::Buffer,
+    offset: usize,
+    len: usize,
+) -> Result<Vec<u32>, Error> {
     let encoder = ctx.device.create_command_encoder(&Default::default());
     let bytes = PendingRead::start(ctx, encoder, source, offset as u64 * 4, len as u64 * 4)
         .bytes()

@@ -88,7 +88,12 @@ impl StatsRing {
     /// Encodes a copy of the rows of iterations [first, first + count) (the
     /// last STATS_CAPACITY of them) into a free staging buffer, and returns
     /// which, to be mapped once submitted.
-    pub fn encode_copy(&mut self, encoder: &mut wgpu::CommandEncoder, first: u64, count: u64) -> Option<usize> {
+    pub fn encode_copy(
+        &mut self,
+        encoder: &mut wgpu::CommandEncoder,
+        first: u64,
+        count: u64,
+    ) -> Option<usize> {
         self.harvest();
         let Some(index) = self
             .slots
@@ -110,7 +115,13 @@ impl StatsRing {
         let head = count.min(capacity - start);
         encoder.copy_buffer_to_buffer(&self.rows, start * ROW_BYTES, &slot.buffer, 0, head * ROW_BYTES);
         if head < count {
-            encoder.copy_buffer_to_buffer(&self.rows, 0, &slot.buffer, head * ROW_BYTES, (count - head) * ROW_BYTES);
+            encoder.copy_buffer_to_buffer(
+                &self.rows,
+                0,
+                &slot.buffer,
+                head * ROW_BYTES,
+                (count - head) * ROW_BYTES,
+            );
         }
         slot.state.store(IN_FLIGHT, Ordering::Release);
         Some(index)
@@ -121,9 +132,10 @@ impl StatsRing {
         let slot = &self.slots[slot];
         let state = slot.state.clone();
         let size = slot.count * ROW_BYTES;
-        slot.buffer.map_async(wgpu::MapMode::Read, 0..size, move |result| {
-            state.store(if result.is_ok() { READY } else { FAILED }, Ordering::Release);
-        });
+        slot.buffer
+            .map_async(wgpu::MapMode::Read, 0..size, move |result| {
+                state.store(if result.is_ok() { READY } else { FAILED }, Ordering::Release);
+            });
     }
 
     /// Reads every staging buffer whose mapping has arrived; never blocks.
@@ -174,6 +186,8 @@ impl StatsRing {
 
     /// Whether any staging buffer is still waiting for the GPU.
     pub fn in_flight(&self) -> bool {
-        self.slots.iter().any(|slot| slot.state.load(Ordering::Acquire) != FREE)
+        self.slots
+            .iter()
+            .any(|slot| slot.state.load(Ordering::Acquire) != FREE)
     }
 }

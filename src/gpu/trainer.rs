@@ -35,8 +35,7 @@ use crate::error::Error;
 use crate::init::init_params;
 use crate::layout::{Activation, NetworkLayout};
 use crate::params::{
-    AdamParams, GatherParams, GemmSpec, LOSS_MODE_DISC, LOSS_MODE_GEN, LossParams, NormalParams,
-    RandomParams,
+    AdamParams, GatherParams, GemmSpec, LOSS_MODE_DISC, LOSS_MODE_GEN, LossParams, NormalParams, RandomParams,
 };
 use crate::streams::{self, Counter};
 
@@ -67,14 +66,28 @@ struct Network {
 }
 
 impl Network {
-    fn new(ctx: &GpuContext, name: &str, layout: NetworkLayout, params: &[f32], rows: usize) -> Result<Network, Error> {
+    fn new(
+        ctx: &GpuContext,
+        name: &str,
+        layout: NetworkLayout,
+        params: &[f32],
+        rows: usize,
+    ) -> Result<Network, Error> {
         let hidden = &layout.layers[..layout.layers.len() - 1];
         let mut hidden_acts = Vec::new();
         let mut hidden_grads = Vec::new();
         for (index, layer) in hidden.iter().enumerate() {
             let len = rows * layer.outputs;
-            hidden_acts.push(buffers::storage(ctx, &format!("{name} activations {index}"), len)?);
-            hidden_grads.push(buffers::storage(ctx, &format!("{name} activation grads {index}"), len)?);
+            hidden_acts.push(buffers::storage(
+                ctx,
+                &format!("{name} activations {index}"),
+                len,
+            )?);
+            hidden_grads.push(buffers::storage(
+                ctx,
+                &format!("{name} activation grads {index}"),
+                len,
+            )?);
         }
         let count = layout.param_count;
         Ok(Network {
@@ -91,13 +104,27 @@ impl Network {
     /// Input and output tensors of layer `l`, given the network's.
     fn layer_io<'a>(&'a self, l: usize, input: Tensor<'a>, output: Tensor<'a>) -> (Tensor<'a>, Tensor<'a>) {
         let last = self.layout.layers.len() - 1;
-        let layer_in = if l == 0 { input } else { at(&self.hidden_acts[l - 1], 0) };
-        let layer_out = if l == last { output } else { at(&self.hidden_acts[l], 0) };
+        let layer_in = if l == 0 {
+            input
+        } else {
+            at(&self.hidden_acts[l - 1], 0)
+        };
+        let layer_out = if l == last {
+            output
+        } else {
+            at(&self.hidden_acts[l], 0)
+        };
         (layer_in, layer_out)
     }
 
     /// out = net(input) over `rows` samples.
-    fn forward<'a>(&'a self, input: Tensor<'a>, output: Tensor<'a>, rows: usize, ops: &mut Vec<(&'static str, Op<'a>)>) {
+    fn forward<'a>(
+        &'a self,
+        input: Tensor<'a>,
+        output: Tensor<'a>,
+        rows: usize,
+        ops: &mut Vec<(&'static str, Op<'a>)>,
+    ) {
         for (l, layer) in self.layout.layers.iter().enumerate() {
             let (layer_in, layer_out) = self.layer_io(l, input, output);
             ops.push((
@@ -128,8 +155,16 @@ impl Network {
     ) {
         let last = self.layout.layers.len() - 1;
         for (l, layer) in self.layout.layers.iter().enumerate().rev() {
-            let layer_in = if l == 0 { input } else { at(&self.hidden_acts[l - 1], 0) };
-            let grad = if l == last { output_grad } else { at(&self.hidden_grads[l], 0) };
+            let layer_in = if l == 0 {
+                input
+            } else {
+                at(&self.hidden_acts[l - 1], 0)
+            };
+            let grad = if l == last {
+                output_grad
+            } else {
+                at(&self.hidden_grads[l], 0)
+            };
             if weight_grads {
                 ops.push((
                     "weight grad",
@@ -143,7 +178,10 @@ impl Network {
                 ));
             }
             let target = if l > 0 {
-                Some((at(&self.hidden_grads[l - 1], 0), self.layout.layers[l - 1].activation))
+                Some((
+                    at(&self.hidden_grads[l - 1], 0),
+                    self.layout.layers[l - 1].activation,
+                ))
             } else {
                 input_grad
             };
@@ -151,7 +189,14 @@ impl Network {
                 ops.push((
                     "input grad",
                     Op::Gemm {
-                        spec: GemmSpec::input_grad(layer, rows, grad.offset, target.offset, layer_in.offset, activation),
+                        spec: GemmSpec::input_grad(
+                            layer,
+                            rows,
+                            grad.offset,
+                            target.offset,
+                            layer_in.offset,
+                            activation,
+                        ),
                         a: grad.buffer,
                         b: &self.params,
                         aux: layer_in.buffer,
@@ -284,7 +329,10 @@ impl GpuTrainer {
         let fake = at(&disc_input, batch * width);
 
         let mut ops = vec![
-            ("draw latent", draw_latent(streams::DISC_LATENT, Counter::DiscUpdates)),
+            (
+                "draw latent",
+                draw_latent(streams::DISC_LATENT, Counter::DiscUpdates),
+            ),
             (
                 "gather real",
                 Op::Gather {
@@ -305,11 +353,24 @@ impl GpuTrainer {
         generator.forward(at(&latent, 0), fake, batch, &mut ops);
         discriminator.forward(at(&disc_input, 0), at(&logits, 0), 2 * batch, &mut ops);
         ops.push(("disc loss", loss(LOSS_MODE_DISC, batch, 0.0)));
-        discriminator.backward(at(&disc_input, 0), at(&logit_grads, 0), 2 * batch, true, None, &mut ops);
-        ops.push(("disc adam", discriminator.adam(&config, config.disc_lr, Counter::DiscUpdates, &counters)));
+        discriminator.backward(
+            at(&disc_input, 0),
+            at(&logit_grads, 0),
+            2 * batch,
+            true,
+            None,
+            &mut ops,
+        );
+        ops.push((
+            "disc adam",
+            discriminator.adam(&config, config.disc_lr, Counter::DiscUpdates, &counters),
+        ));
         let disc_step = build("disc step", ops);
 
-        let mut ops = vec![("draw latent", draw_latent(streams::GEN_LATENT, Counter::GenUpdates))];
+        let mut ops = vec![(
+            "draw latent",
+            draw_latent(streams::GEN_LATENT, Counter::GenUpdates),
+        )];
         generator.forward(at(&latent, 0), fake, batch, &mut ops);
         discriminator.forward(fake, at(&logits, 0), batch, &mut ops);
         ops.push(("gen loss", loss(LOSS_MODE_GEN, 0, 1.0)));
@@ -323,7 +384,10 @@ impl GpuTrainer {
             &mut ops,
         );
         generator.backward(at(&latent, 0), at(&gen_out_grad, 0), batch, true, None, &mut ops);
-        ops.push(("gen adam", generator.adam(&config, config.gen_lr, Counter::GenUpdates, &counters)));
+        ops.push((
+            "gen adam",
+            generator.adam(&config, config.gen_lr, Counter::GenUpdates, &counters),
+        ));
         let gen_step = build("gen step", ops);
 
         let mut ops = Vec::new();
@@ -376,7 +440,9 @@ impl GpuTrainer {
                 self.gen_step.encode(&mut pass);
             }
         }
-        let slot = self.stats.encode_copy(&mut encoder, self.iterations, u64::from(n));
+        let slot = self
+            .stats
+            .encode_copy(&mut encoder, self.iterations, u64::from(n));
         self.ctx.queue.submit([encoder.finish()]);
         if let Some(slot) = slot {
             self.stats.map_after_submit(slot);
@@ -415,7 +481,9 @@ impl GpuTrainer {
         let mut encoder = self
             .ctx
             .device
-            .create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("samples") });
+            .create_command_encoder(&wgpu::CommandEncoderDescriptor {
+                label: Some("samples"),
+            });
         {
             let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
                 label: Some("samples"),
@@ -442,8 +510,20 @@ impl GpuTrainer {
 
     /// Both networks' flat parameter buffers: (generator, discriminator).
     pub async fn read_params(&self) -> Result<(Vec<f32>, Vec<f32>), Error> {
-        let generator = readback::read_floats(&self.ctx, &self.generator.params, 0, self.generator.layout.param_count).await?;
-        let discriminator = readback::read_floats(&self.ctx, &self.discriminator.params, 0, self.discriminator.layout.param_count).await?;
+        let generator = readback::read_floats(
+            &self.ctx,
+            &self.generator.params,
+            0,
+            self.generator.layout.param_count,
+        )
+        .await?;
+        let discriminator = readback::read_floats(
+            &self.ctx,
+            &self.discriminator.params,
+            0,
+            self.discriminator.layout.param_count,
+        )
+        .await?;
         Ok((generator, discriminator))
     }
 
@@ -474,7 +554,10 @@ impl GpuTrainer {
     /// `repeats` times and waited for: (program, label, seconds per dispatch).
     /// Native only; includes the adapter's per-submit overhead.
     #[cfg(not(target_arch = "wasm32"))]
-    pub fn profile_dispatches(&mut self, repeats: u32) -> Result<Vec<(&'static str, &'static str, f64)>, Error> {
+    pub fn profile_dispatches(
+        &mut self,
+        repeats: u32,
+    ) -> Result<Vec<(&'static str, &'static str, f64)>, Error> {
         let mut timings = Vec::new();
         for (name, program) in [("disc step", &self.disc_step), ("gen step", &self.gen_step)] {
             for (index, label) in program.labels().enumerate() {

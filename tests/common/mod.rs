@@ -20,7 +20,10 @@ pub fn gpu() -> Option<&'static Gpu> {
     let gpu = GPU.get_or_init(|| match GpuContext::new_blocking() {
         Ok(ctx) => {
             eprintln!("GPU tests run on {}", ctx.adapter_name());
-            let kernels = Kernels::new(&ctx.device, livegan::gpu::kernels::preferred_tiling(&ctx.adapter_info));
+            let kernels = Kernels::new(
+                &ctx.device,
+                livegan::gpu::kernels::preferred_tiling(&ctx.adapter_info),
+            );
             Some(Gpu { ctx, kernels })
         }
         Err(error) => {

@@ -1,5 +1,5 @@
 //! Native command line: train a GAN on this machine's GPU and write what it
-//! learned. `livegan train --dataset ring8 --steps 5000 --out out/ring8`.
+//! learned. `livegan-cli train --dataset ring8 --steps 5000 --out out/ring8`.
 
 #[cfg(target_arch = "wasm32")]
 fn main() {}
@@ -27,7 +27,11 @@ mod native {
     use livegan::plot;
 
     #[derive(Parser)]
-    #[command(name = "livegan", version, about = "Train an MLP GAN with WGSL compute shaders on this machine's GPU")]
+    #[command(
+        name = "livegan-cli",
+        version,
+        about = "Train an MLP GAN with WGSL compute shaders on this machine's GPU"
+    )]
     enum Cli {
         /// Train, then write samples.f32, samples.png and metrics.json to --out.
         Train(TrainArgs),
@@ -127,9 +131,14 @@ mod native {
                 set(field, value);
             }
         }
-        let mut config = Config::from_partial(serde_json::Value::Object(fields)).map_err(|e| e.to_string())?;
+        let mut config =
+            Config::from_partial(serde_json::Value::Object(fields)).map_err(|e| e.to_string())?;
         if args.samples.is_none() {
-            config.sample_count = if args.dataset == DatasetKind::Mnist { 64 } else { 2500 };
+            config.sample_count = if args.dataset == DatasetKind::Mnist {
+                64
+            } else {
+                2500
+            };
         }
         Ok(config)
     }
@@ -203,7 +212,8 @@ mod native {
         let seconds = start.elapsed().as_secs_f64();
         let samples = pollster::block_on(trainer.samples()).map_err(|e| e.to_string())?;
 
-        std::fs::create_dir_all(&args.out).map_err(|e| format!("cannot create {}: {e}", args.out.display()))?;
+        std::fs::create_dir_all(&args.out)
+            .map_err(|e| format!("cannot create {}: {e}", args.out.display()))?;
         let write = |name: &str, bytes: &[u8]| {
             let path = args.out.join(name);
             std::fs::write(&path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
@@ -232,7 +242,8 @@ mod native {
                 100.0 * c.high_quality
             );
         }
-        let column = |f: fn(&livegan::gpu::stats::IterationStats) -> f32| history.iter().map(f).collect::<Vec<_>>();
+        let column =
+            |f: fn(&livegan::gpu::stats::IterationStats) -> f32| history.iter().map(f).collect::<Vec<_>>();
         let metrics = json!({
             "dataset": config.dataset.name(),
             "adapter": ctx.adapter_name(),

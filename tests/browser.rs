@@ -1,0 +1,182 @@
+//! The engine in a real browser: `wasm-pack test --headless --chrome` runs
+//! these in headless Chromium on its WebGPU adapter (SwiftShader there),
+//! with flags from webdriver.json. The same kernel-vs-twin checks as the
+//! native suite, three iterations against the reference, and the JS API.
+//! No adapter is a failure here, never a skip.
+
+#![cfg(target_arch = "wasm32")]
+
+use livegan::checks::kernels as checks;
+use livegan::checks::training::{check_iterations_match_reference, small_config};
+use livegan::config::DatasetKind;
+use livegan::gpu::context::GpuContext;
+use livegan::gpu::kernels::{Kernels, preferred_tiling};
+use livegan::wasm_api::Trainer;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+async fn gpu() -> (GpuContext, Kernels) {
+    let ctx = GpuContext::new()
+        .await
+        .expect("the browser exposes a WebGPU adapter (webdriver.json passes --enable-unsafe-webgpu)");
+    web_sys::console::log_1(&format!("browser tests run on {}", ctx.adapter_name()).into());
+    let kernels = Kernels::new(&ctx.device, preferred_tiling(&ctx.adapter_info));
+    (ctx, kernels)
+}
+
+#[wasm_bindgen_test]
+async fn gemm_all_forms_match_twin() {
+    let (ctx, kernels) = gpu().await;
+    let reports = checks::check_all_gemm_forms(&ctx, &kernels, &checks::GEMM_SHAPES)
+        .await
+        .unwrap();
+    assert_eq!(reports.len(), 2 * checks::GEMM_SHAPES.len() * 8);
+    for report in &reports {
+        report.assert_passed();
+    }
+}
+
+#[wasm_bindgen_test]
+async fn loss_adam_normals_and_gather_match_twins() {
+    let (ctx, kernels) = gpu().await;
+    for size in checks::SIZES {
+        checks::check_loss(&ctx, &kernels, size, 0.1)
+            .await
+            .unwrap()
+            .assert_passed();
+        checks::check_adam(&ctx, &kernels, size, 3)
+            .await
+            .unwrap()
+            .assert_passed();
+        checks::check_normals(&ctx, &kernels, size)
+            .await
+            .unwrap()
+            .assert_passed();
+        checks::check_gather(&ctx, &kernels, size, 784, 1000, true)
+            .await
+            .unwrap()
+            .assert_passed();
+        checks::check_gather(&ctx, &kernels, size, 2, 65_536, false)
+            .await
+            .unwrap()
+            .assert_passed();
+    }
+    // Past the capped grid: the grid-stride loop.
+    checks::check_adam(&ctx, &kernels, 1_100_003, 1000)
+        .await
+        .unwrap()
+        .assert_passed();
+}
+
+#[wasm_bindgen_test]
+async fn normals_have_standard_moments() {
+    let (ctx, kernels) = gpu().await;
+    let n = 1 << 20;
+    let [mean, variance, skew, kurtosis] = checks::normal_moments(&ctx, &kernels, n).await.unwrap();
+    // Five standard errors, as in the native test.
+    let n = n as f64;
+    assert!(mean.abs() < 5.0 / n.sqrt(), "mean {mean}");
+    assert!(
+        (variance - 1.0).abs() < 5.0 * (2.0 / n).sqrt(),
+        "variance {variance}"
+    );
+    assert!(skew.abs() < 5.0 * (6.0 / n).sqrt(), "skewness {skew}");
+    assert!(
+        (kurtosis - 3.0).abs() < 5.0 * (24.0 / n).sqrt(),
+        "kurtosis {kurtosis}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn three_iterations_match_the_reference() {
+    let (ctx, _) = gpu().await;
+    for dataset in [DatasetKind::Ring8, DatasetKind::Mnist] {
+        let config = small_config(dataset);
+        let (report, moved) = check_iterations_match_reference(&ctx, &config, 3).await.unwrap();
+        report.assert_passed();
+        assert!(moved > 1e-4, "parameters moved {moved}");
+    }
+}
+
+fn js(value: serde_json::Value) -> JsValue {
+    use serde::Serialize;
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap()
+}
+
+fn field(object: &JsValue, name: &str) -> f64 {
+    js_sys::Reflect::get(object, &name.into())
+        .unwrap()
+        .as_f64()
+        .unwrap_or_else(|| panic!("{name} is a number"))
+}
+
+#[wasm_bindgen_test]
+async fn a_short_training_run_through_the_js_api() {
+    let config = js(serde_json::json!({
+        "dataset": "ring8",
+        "genHidden": [32, 32],
+        "discHidden": [32, 32],
+        "batchSize": 64,
+        "sampleCount": 100,
+        "seed": 3,
+    }));
+    let trainer = Trainer::create(config, None).await.unwrap();
+    assert_eq!(trainer.sample_width(), 2);
+    assert!(!trainer.adapter_name().is_empty());
+    for _ in 0..4 {
+        trainer.train(5).unwrap();
+    }
+    assert_eq!(trainer.iteration(), 20.0);
+    let samples = JsFuture::from(trainer.samples()).await.unwrap();
+    let samples = js_sys::Float32Array::from(samples).to_vec();
+    assert_eq!(samples.len(), 200);
+    assert!(
+        samples.iter().all(|v| v.is_finite() && v.abs() <= 2.0),
+        "inside the data range"
+    );
+    assert!(samples.iter().any(|&v| v != samples[0]), "not all the same");
+    // Readbacks complete in submission order, so the stats of every train()
+    // call before the samples have arrived by now.
+    let stats = trainer.stats();
+    assert_eq!(field(&stats, "iteration"), 19.0);
+    for name in ["discLoss", "genLoss", "discReal", "discFake"] {
+        assert!(field(&stats, name).is_finite(), "{name}");
+    }
+    let history = trainer.take_history().to_vec();
+    assert_eq!(history.len(), 20 * 5, "20 iterations of [iteration, 4 stats]");
+    assert_eq!(history[0], 0.0);
+}
+
+async fn create_error(config: serde_json::Value, mnist: Option<&[u8]>) -> String {
+    let bytes = mnist.map(js_sys::Uint8Array::from);
+    match Trainer::create(js(config), bytes).await {
+        Ok(_) => panic!("creation should fail"),
+        Err(error) => {
+            let value: JsValue = error.into();
+            js_sys::Error::from(value).message().into()
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+async fn bad_input_is_an_error_that_names_the_problem() {
+    let message = create_error(serde_json::json!({"dataset": "ring8", "batchSize": 0}), None).await;
+    assert!(
+        message.contains("batchSize") && message.contains("1 to 4096"),
+        "{message}"
+    );
+    let message = create_error(serde_json::json!({"discLr": "fast"}), None).await;
+    assert!(message.contains("discLr"), "{message}");
+    let message = create_error(serde_json::json!({"dataset": "mnist"}), None).await;
+    assert!(message.contains("train-images-idx3-ubyte"), "{message}");
+    let message = create_error(serde_json::json!({"dataset": "mnist"}), Some(&[0, 0, 8, 3, 0, 0])).await;
+    assert!(
+        message.contains("MNIST") && message.contains("too short"),
+        "{message}"
+    );
+}
