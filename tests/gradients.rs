@@ -5,9 +5,13 @@
 //! Tolerance: central differences with h = 1e-6 have truncation error
 //! ~h²·f''' ≈ 1e-12 and rounding error ~ε₆₄·|L|/h ≈ 1e-10, so
 //! |fd - analytic| ≤ 1e-7 + 1e-5·|analytic| holds with a wide margin for a
-//! smooth loss. LeakyReLU has kinks; a pre-activation within h of one would
-//! break the estimate, which for these random inputs has probability ~1e-5
-//! per parameter and does not occur at this seed.
+//! smooth loss. (Rounding grows to ~1e-8 at h/100, still inside.)
+//!
+//! ReLU and LeakyReLU have a kink at 0: when a pre-activation lies within h
+//! of it, the central difference straddles the kink and averages the two
+//! slopes (this happens: one ReLU run below has a pre-activation of 4e-7).
+//! A parameter that misses at h is therefore tried again at h/100, where
+//! such a kink is no longer straddled; a wrong gradient misses at both.
 
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -23,9 +27,15 @@ fn assert_close(name: &str, analytic: &[f64], loss_at: impl Fn(usize, f64) -> f6
     let mut checked = 0;
     // Every 3rd parameter keeps the test quick while touching every layer,
     // weights and biases alike.
+    let mut retried = 0;
     for i in (0..analytic.len()).step_by(3) {
-        let fd = (loss_at(i, H) - loss_at(i, -H)) / (2.0 * H);
         let tolerance = 1e-7 + 1e-5 * analytic[i].abs();
+        let central = |h: f64| (loss_at(i, h) - loss_at(i, -h)) / (2.0 * h);
+        let mut fd = central(H);
+        if (fd - analytic[i]).abs() > tolerance {
+            retried += 1;
+            fd = central(H / 100.0);
+        }
         assert!(
             (fd - analytic[i]).abs() <= tolerance,
             "{name}[{i}]: finite difference {fd:e}, analytic {:e}",
@@ -33,6 +43,11 @@ fn assert_close(name: &str, analytic: &[f64], loss_at: impl Fn(usize, f64) -> f6
         );
         checked += 1;
     }
+    // Kinks are rare: a handful of retries at most.
+    assert!(
+        retried * 50 <= checked,
+        "{name}: {retried} of {checked} needed the smaller step"
+    );
     assert!(checked > 50, "{name}: only {checked} checked");
     assert!(
         analytic.iter().any(|g| g.abs() > 1e-4),
