@@ -23,24 +23,20 @@ fn source_row(row: u32) -> u32 {
     return pcg4d(vec4<u32>(r.seed, r.stream, counter, row)).x % p.dataset_rows;
 }
 
-// Pixels in [0, 255] to [-1, 1].
-@compute @workgroup_size(256)
-fn gather_bytes(
-    @builtin(global_invocation_id) gid: vec3<u32>,
-    @builtin(num_workgroups) groups: vec3<u32>,
-) {
-    let total = p.rows * p.row_len;
-    for (var e = gid.x; e < total; e += groups.x * 256u) {
-        let row = e / p.row_len;
-        let col = e % p.row_len;
-        let byte_index = source_row(row) * p.row_len + col;
-        let byte = (data[byte_index / 4u] >> ((byte_index % 4u) * 8u)) & 0xffu;
-        out[p.out_offset + e] = f32(byte) / 127.5 - 1.0;
+// True: `data` holds bytes (MNIST pixels, scaled from [0, 255] to
+// [-1, 1]); false: f32 bits (2-D points).
+override DATA_BYTES: bool = true;
+
+fn value_at(index: u32) -> f32 {
+    if (DATA_BYTES) {
+        let byte = (data[index / 4u] >> ((index % 4u) * 8u)) & 0xffu;
+        return f32(byte) / 127.5 - 1.0;
     }
+    return bitcast<f32>(data[index]);
 }
 
 @compute @workgroup_size(256)
-fn gather_floats(
+fn gather(
     @builtin(global_invocation_id) gid: vec3<u32>,
     @builtin(num_workgroups) groups: vec3<u32>,
 ) {
@@ -48,6 +44,6 @@ fn gather_floats(
     for (var e = gid.x; e < total; e += groups.x * 256u) {
         let row = e / p.row_len;
         let col = e % p.row_len;
-        out[p.out_offset + e] = bitcast<f32>(data[source_row(row) * p.row_len + col]);
+        out[p.out_offset + e] = value_at(source_row(row) * p.row_len + col);
     }
 }

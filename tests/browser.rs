@@ -74,20 +74,10 @@ async fn loss_adam_normals_and_gather_match_twins() {
 #[wasm_bindgen_test]
 async fn normals_have_standard_moments() {
     let (ctx, kernels) = gpu().await;
-    let n = 1 << 20;
-    let [mean, variance, skew, kurtosis] = checks::normal_moments(&ctx, &kernels, n).await.unwrap();
-    // Five standard errors, as in the native test.
-    let n = n as f64;
-    assert!(mean.abs() < 5.0 / n.sqrt(), "mean {mean}");
-    assert!(
-        (variance - 1.0).abs() < 5.0 * (2.0 / n).sqrt(),
-        "variance {variance}"
-    );
-    assert!(skew.abs() < 5.0 * (6.0 / n).sqrt(), "skewness {skew}");
-    assert!(
-        (kurtosis - 3.0).abs() < 5.0 * (24.0 / n).sqrt(),
-        "kurtosis {kurtosis}"
-    );
+    checks::check_normal_moments(&ctx, &kernels, 1 << 20)
+        .await
+        .unwrap()
+        .assert_passed();
 }
 
 #[wasm_bindgen_test]

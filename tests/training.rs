@@ -13,31 +13,21 @@ use livegan::config::DatasetKind;
 use livegan::gpu::trainer::GpuTrainer;
 
 #[test]
-fn three_iterations_match_the_reference_on_2d_data() {
+fn three_iterations_match_the_reference() {
     let Some(gpu) = gpu() else { return };
-    let config = small_config(DatasetKind::Ring8);
-    let (report, moved) = block_on(check_iterations_match_reference(&gpu.ctx, &config, 3)).unwrap();
-    report.assert_passed();
-    eprintln!(
-        "ring8: worst {:.3} of tolerance, generator moved up to {moved:.2e}",
-        report.worst_ratio
-    );
-    // The comparison means something only if training moved the parameters
-    // far more than the tolerance allows.
-    assert!(moved > 10.0 * param_tolerance(&config, 3, 0.0), "moved {moved}");
-}
-
-#[test]
-fn three_iterations_match_the_reference_on_mnist_shaped_data() {
-    let Some(gpu) = gpu() else { return };
-    let config = small_config(DatasetKind::Mnist);
-    let (report, moved) = block_on(check_iterations_match_reference(&gpu.ctx, &config, 3)).unwrap();
-    report.assert_passed();
-    eprintln!(
-        "mnist: worst {:.3} of tolerance, generator moved up to {moved:.2e}",
-        report.worst_ratio
-    );
-    assert!(moved > 10.0 * param_tolerance(&config, 3, 0.0), "moved {moved}");
+    for dataset in [DatasetKind::Ring8, DatasetKind::Mnist] {
+        let config = small_config(dataset);
+        let (report, moved) = block_on(check_iterations_match_reference(&gpu.ctx, &config, 3)).unwrap();
+        report.assert_passed();
+        eprintln!(
+            "{}: worst {:.3} of tolerance, generator moved up to {moved:.2e}",
+            dataset.name(),
+            report.worst_ratio
+        );
+        // The comparison means something only if training moved the
+        // parameters far more than the tolerance allows.
+        assert!(moved > 10.0 * param_tolerance(&config, 3, 0.0), "moved {moved}");
+    }
 }
 
 fn run_stats(seed: u32, iterations: u32) -> Vec<[f32; 4]> {

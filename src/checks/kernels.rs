@@ -8,7 +8,7 @@ use crate::gpu::buffers;
 use crate::gpu::context::GpuContext;
 use crate::gpu::kernels::Kernels;
 use crate::gpu::program::{Op, Program};
-use crate::gpu::readback::{read_floats, read_words};
+use crate::gpu::readback::read;
 use crate::layout::{Activation, LayerShape};
 use crate::params::{
     AdamParams, GatherParams, GemmSpec, GemmTiling, LOSS_MODE_DISC, LOSS_MODE_GEN, LossParams, NormalParams,
@@ -114,7 +114,7 @@ pub async fn check_gemm(
             c: &c_buf,
         },
     );
-    let gpu = read_floats(ctx, &c_buf, p.c_offset as usize, p.m as usize * p.n as usize).await?;
+    let gpu = read::<f32>(ctx, &c_buf, p.c_offset as usize, p.m as usize * p.n as usize).await?;
 
     let (a64, b64, aux64): (Vec<f64>, Vec<f64>, Vec<f64>) = (convert(&a), convert(&b), convert(&aux));
     let mut reference = vec![0.0f64; c_len];
@@ -171,9 +171,9 @@ pub async fn check_loss(
                 counters: &counters_buf,
             },
         );
-        let gpu_grads = read_floats(ctx, &grads_buf, 0, total).await?;
-        let gpu_stats = read_floats(ctx, &stats_buf, 0, 8 * 4).await?;
-        let gpu_counters = read_words(ctx, &counters_buf, 0, 4).await?;
+        let gpu_grads = read::<f32>(ctx, &grads_buf, 0, total).await?;
+        let gpu_stats = read::<f32>(ctx, &stats_buf, 0, 8 * 4).await?;
+        let gpu_counters = read::<u32>(ctx, &counters_buf, 0, 4).await?;
 
         let mut counters = counters_start;
         let mut grads = vec![0.0f64; total];
@@ -258,7 +258,7 @@ pub async fn check_adam(ctx: &GpuContext, kernels: &Kernels, count: usize, t: u3
         .into_iter()
         .enumerate()
     {
-        let gpu = read_floats(ctx, &bufs[2 + index], 0, count).await?;
+        let gpu = read::<f32>(ctx, &bufs[2 + index], 0, count).await?;
         let lr_term = if index == 0 {
             1e-4 * f64::from(params.lr)
         } else {
@@ -312,7 +312,7 @@ pub async fn gpu_normals(
             out: &out,
         },
     );
-    let gpu = read_floats(ctx, &out, 3, count).await?;
+    let gpu = read::<f32>(ctx, &out, 3, count).await?;
     let mut reference = vec![0.0f64; count + 3];
     cpu::rng::draw_normal(&params, &counters, &mut reference);
     Ok((gpu, reference[3..].to_vec()))
@@ -336,19 +336,38 @@ pub async fn check_normals(ctx: &GpuContext, kernels: &Kernels, count: usize) ->
     ))
 }
 
-/// Sample moments of GPU normals: mean, variance, skewness, kurtosis.
-pub async fn normal_moments(ctx: &GpuContext, kernels: &Kernels, count: usize) -> Result<[f64; 4], Error> {
+/// Sample moments of `count` GPU normals against N(0, 1)'s: mean 0,
+/// variance 1, skewness 0, kurtosis 3, each allowed five standard errors of
+/// its estimator (1/√n, √(2/n), √(6/n), √(24/n)).
+pub async fn check_normal_moments(
+    ctx: &GpuContext,
+    kernels: &Kernels,
+    count: usize,
+) -> Result<Report, Error> {
     let (gpu, _) = gpu_normals(ctx, kernels, count, 12).await?;
     let n = gpu.len() as f64;
     let mean = gpu.iter().map(|&x| f64::from(x)).sum::<f64>() / n;
     let moment = |k: i32| gpu.iter().map(|&x| (f64::from(x) - mean).powi(k)).sum::<f64>() / n;
     let variance = moment(2);
-    Ok([
-        mean,
-        variance,
-        moment(3) / variance.powf(1.5),
-        moment(4) / (variance * variance),
-    ])
+    let measured = [
+        mean as f32,
+        variance as f32,
+        (moment(3) / variance.powf(1.5)) as f32,
+        (moment(4) / (variance * variance)) as f32,
+    ];
+    let expected = [0.0, 1.0, 0.0, 3.0];
+    let standard_errors = [
+        1.0 / n.sqrt(),
+        (2.0 / n).sqrt(),
+        (6.0 / n).sqrt(),
+        (24.0 / n).sqrt(),
+    ];
+    Ok(compare(
+        &format!("moments (mean, variance, skewness, kurtosis) of {count} normals"),
+        &measured,
+        &expected,
+        |i| 5.0 * standard_errors[i],
+    ))
 }
 
 /// The gather kernel vs its twin: `rows` rows of `row_len` values drawn
@@ -406,7 +425,7 @@ pub async fn check_gather(
             out: &out,
         },
     );
-    let gpu = read_floats(ctx, &out, 2, rows * row_len).await?;
+    let gpu = read::<f32>(ctx, &out, 2, rows * row_len).await?;
     let tolerance = if bytes { 2f64.powi(-21) } else { f64::MIN_POSITIVE };
     let kind = if bytes { "bytes" } else { "floats" };
     Ok(compare(

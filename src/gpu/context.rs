@@ -41,7 +41,7 @@ impl GpuContext {
     }
 
     pub async fn from_adapter(adapter: &wgpu::Adapter) -> Result<GpuContext, Error> {
-        let mut adapter_info = adapter.get_info();
+        let adapter_info = adapter.get_info();
         let supported = adapter.limits();
         // WebGPU's defaults are enough for the default model; only the
         // buffer limits are raised to what the adapter offers, for larger
@@ -64,9 +64,13 @@ impl GpuContext {
             .await
             .map_err(|e| Error::RequestDevice(e.to_string()))?;
         #[cfg(target_arch = "wasm32")]
-        if adapter_info.name.is_empty() {
-            adapter_info.name = browser_adapter_name(&device);
-        }
+        let adapter_info = match adapter_info.name.is_empty() {
+            true => wgpu::AdapterInfo {
+                name: browser_adapter_name(&device),
+                ..adapter_info
+            },
+            false => adapter_info,
+        };
         let errors = Arc::new(Mutex::new(Vec::new()));
         let sink = errors.clone();
         device.on_uncaptured_error(Arc::new(move |error: wgpu::Error| {

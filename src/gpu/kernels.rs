@@ -114,8 +114,20 @@ impl Kernels {
                 &ADAM_BINDINGS,
             ),
             draw_normal: Kernel::new(device, &rng_module, "draw_normal", &NORMAL_BINDINGS),
-            gather_bytes: Kernel::with_layout(device, &gather_module, "gather_bytes", gather_layout.clone()),
-            gather_floats: Kernel::with_layout(device, &gather_module, "gather_floats", gather_layout),
+            gather_bytes: Kernel::with_layout(
+                device,
+                &gather_module,
+                "gather",
+                &[("DATA_BYTES", 1.0)],
+                gather_layout.clone(),
+            ),
+            gather_floats: Kernel::with_layout(
+                device,
+                &gather_module,
+                "gather",
+                &[("DATA_BYTES", 0.0)],
+                gather_layout,
+            ),
             device: device.clone(),
             gemm_tiling,
             gemm_module,
@@ -166,13 +178,20 @@ impl Kernels {
 
 impl Kernel {
     fn new(device: &wgpu::Device, module: &wgpu::ShaderModule, entry: &str, bindings: &[Binding]) -> Kernel {
-        Kernel::with_layout(device, module, entry, bind_group_layout(device, entry, bindings))
+        Kernel::with_layout(
+            device,
+            module,
+            entry,
+            &[],
+            bind_group_layout(device, entry, bindings),
+        )
     }
 
     fn with_layout(
         device: &wgpu::Device,
         module: &wgpu::ShaderModule,
         entry: &str,
+        constants: &[(&str, f64)],
         layout: wgpu::BindGroupLayout,
     ) -> Kernel {
         let pipeline = device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
@@ -181,7 +200,7 @@ impl Kernel {
             module,
             entry_point: Some(entry),
             compilation_options: wgpu::PipelineCompilationOptions {
-                constants: &[],
+                constants,
                 // The loss kernel writes its partial sums before reading them.
                 zero_initialize_workgroup_memory: false,
             },

@@ -71,28 +71,16 @@ impl PendingRead {
     }
 }
 
-/// Reads `len` f32 values of `source` starting at element `offset`.
-pub async fn read_floats(
+/// Reads `len` values of `source` (f32 or u32) starting at element `offset`.
+pub async fn read<T: bytemuck::Pod>(
     ctx: &GpuContext,
     source: &wgpu::Buffer,
     offset: usize,
     len: usize,
-) -> Result<Vec<f32>, Error> {
+) -> Result<Vec<T>, Error> {
     let encoder = ctx.device.create_command_encoder(&Default::default());
-    PendingRead::start(ctx, encoder, source, offset as u64 * 4, len as u64 * 4)
-        .floats()
-        .await
-}
-
-/// Reads `len` u32 values of `source` starting at element `offset`.
-pub async fn read_words(
-    ctx: &GpuContext,
-    source: &wgpu::Buffer,
-    offset: usize,
-    len: usize,
-) -> Result<Vec<u32>, Error> {
-    let encoder = ctx.device.create_command_encoder(&Default::default());
-    let bytes = PendingRead::start(ctx, encoder, source, offset as u64 * 4, len as u64 * 4)
+    let size = std::mem::size_of::<T>() as u64;
+    let bytes = PendingRead::start(ctx, encoder, source, offset as u64 * size, len as u64 * size)
         .bytes()
         .await?;
     Ok(bytemuck::pod_collect_to_vec(&bytes))

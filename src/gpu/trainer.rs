@@ -510,14 +510,14 @@ impl GpuTrainer {
 
     /// Both networks' flat parameter buffers: (generator, discriminator).
     pub async fn read_params(&self) -> Result<(Vec<f32>, Vec<f32>), Error> {
-        let generator = readback::read_floats(
+        let generator = readback::read::<f32>(
             &self.ctx,
             &self.generator.params,
             0,
             self.generator.layout.param_count,
         )
         .await?;
-        let discriminator = readback::read_floats(
+        let discriminator = readback::read::<f32>(
             &self.ctx,
             &self.discriminator.params,
             0,
@@ -529,7 +529,7 @@ impl GpuTrainer {
 
     /// The GPU's counters: [iteration, disc updates, gen updates, 0].
     pub async fn read_counters(&self) -> Result<[u32; 4], Error> {
-        let words = readback::read_words(&self.ctx, &self.counters, 0, 4).await?;
+        let words = readback::read::<u32>(&self.ctx, &self.counters, 0, 4).await?;
         Ok([words[0], words[1], words[2], words[3]])
     }
 
