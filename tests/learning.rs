@@ -14,7 +14,7 @@ use livegan::data::mixtures::Mixture;
 use livegan::gpu::trainer::GpuTrainer;
 use livegan::metrics::mode_coverage;
 
-const ITERATIONS: u32 = 6000;
+const ITERATIONS: u32 = 10_000;
 
 #[test]
 fn ring8_learns_to_cover_the_modes() {
