@@ -170,3 +170,24 @@ async fn bad_input_is_an_error_that_names_the_problem() {
         "{message}"
     );
 }
+
+#[wasm_bindgen_test]
+async fn drawing_matches_its_twin_and_shows_the_2d_layers() {
+    let (ctx, _) = gpu().await;
+    livegan::checks::render::check_digit_grid(&ctx, 240)
+        .await
+        .unwrap()
+        .assert_passed();
+    let options = livegan::gpu::render::DrawOptions {
+        arrows: true,
+        ..Default::default()
+    };
+    let check = livegan::checks::render::check_scatter(&ctx, 256, options)
+        .await
+        .unwrap();
+    assert!(check.heatmap_pixels > 256 * 256 / 3, "{check:?}");
+    assert!(
+        check.fake_hits * 10 >= check.fake_inside * 7 && check.fake_inside > 100,
+        "{check:?}"
+    );
+}

@@ -16,6 +16,7 @@
 //! | gather (floats) | exact | a copy; indices are integer hashes |
 
 pub mod kernels;
+pub mod render;
 pub mod training;
 
 use crate::cpu;

@@ -8,4 +8,5 @@ pub mod gemm;
 pub mod hash;
 pub mod loss;
 pub mod real;
+pub mod render;
 pub mod rng;

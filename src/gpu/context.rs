@@ -176,7 +176,10 @@ fn instance_descriptor() -> wgpu::InstanceDescriptor {
     }
     #[cfg(not(target_arch = "wasm32"))]
     {
-        // WGPU_BACKEND=vulkan etc. picks a backend; the default tries all.
-        wgpu::InstanceDescriptor::new_without_display_handle_from_env()
+        // Vulkan, Metal or DX12 (GL's EGL probing only adds noise for a
+        // compute engine); WGPU_BACKEND=gl etc. overrides.
+        let mut descriptor = wgpu::InstanceDescriptor::new_without_display_handle_from_env();
+        descriptor.backends = wgpu::Backends::from_env().unwrap_or(wgpu::Backends::PRIMARY);
+        descriptor
     }
 }

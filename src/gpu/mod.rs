@@ -3,8 +3,11 @@
 
 pub mod buffers;
 pub mod context;
+pub mod field;
 pub mod kernels;
+pub mod network;
 pub mod program;
 pub mod readback;
+pub mod render;
 pub mod stats;
 pub mod trainer;

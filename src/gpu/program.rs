@@ -135,8 +135,9 @@ struct Dispatch {
 
 pub struct Program {
     dispatches: Vec<Dispatch>,
-    /// Kept alive for the bind groups that point into it.
-    _uniforms: wgpu::Buffer,
+    /// Every dispatch's uniform block, at `uniform_offsets`.
+    uniforms: wgpu::Buffer,
+    uniform_offsets: Vec<u64>,
 }
 
 impl Program {
@@ -159,11 +160,11 @@ impl Program {
         let uniforms = ctx.device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
             label: Some(label),
             contents: &uniform_data,
-            usage: wgpu::BufferUsages::UNIFORM,
+            usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
         });
         let dispatches = ops
             .iter()
-            .zip(offsets)
+            .zip(offsets.iter().copied())
             .map(|((op_label, op), offset)| {
                 let (pipeline, layout) = op.pipeline_and_layout(kernels);
                 let uniform = wgpu::BufferBinding {
@@ -196,8 +197,19 @@ impl Program {
             .collect();
         Program {
             dispatches,
-            _uniforms: uniforms,
+            uniforms,
+            uniform_offsets: offsets,
         }
+    }
+
+    /// Replaces dispatch `index`'s uniform block (e.g. a new learning rate);
+    /// takes effect from the next submission.
+    pub fn rewrite_uniform<T: bytemuck::Pod>(&self, queue: &wgpu::Queue, index: usize, value: &T) {
+        queue.write_buffer(
+            &self.uniforms,
+            self.uniform_offsets[index],
+            bytemuck::bytes_of(value),
+        );
     }
 
     /// Records every dispatch into `pass`; creates nothing.

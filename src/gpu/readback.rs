@@ -71,6 +71,49 @@ impl PendingRead {
     }
 }
 
+/// RGBA8 pixels of `texture` (`size`, 4 bytes per pixel) after `encoder`'s
+/// work, rows packed tightly.
+pub async fn read_texture_rgba8(
+    ctx: &GpuContext,
+    mut encoder: wgpu::CommandEncoder,
+    texture: &wgpu::Texture,
+    size: [u32; 2],
+) -> Result<Vec<u8>, Error> {
+    // Texture copies need rows padded to 256 bytes.
+    let row = size[0] * 4;
+    let padded = row.next_multiple_of(wgpu::COPY_BYTES_PER_ROW_ALIGNMENT);
+    let buffer = ctx.device.create_buffer(&wgpu::BufferDescriptor {
+        label: Some("texture copy"),
+        size: u64::from(padded * size[1]),
+        usage: wgpu::BufferUsages::COPY_SRC | wgpu::BufferUsages::COPY_DST,
+        mapped_at_creation: false,
+    });
+    encoder.copy_texture_to_buffer(
+        texture.as_image_copy(),
+        wgpu::TexelCopyBufferInfo {
+            buffer: &buffer,
+            layout: wgpu::TexelCopyBufferLayout {
+                offset: 0,
+                bytes_per_row: Some(padded),
+                rows_per_image: None,
+            },
+        },
+        wgpu::Extent3d {
+            width: size[0],
+            height: size[1],
+            depth_or_array_layers: 1,
+        },
+    );
+    let bytes = PendingRead::start(ctx, encoder, &buffer, 0, u64::from(padded * size[1]))
+        .bytes()
+        .await?;
+    Ok(bytes
+        .chunks_exact(padded as usize)
+        .flat_map(|line| &line[..row as usize])
+        .copied()
+        .collect())
+}
+
 /// Reads `len` values of `source` (f32 or u32) starting at element `offset`.
 pub async fn read<T: bytemuck::Pod>(
     ctx: &GpuContext,

@@ -25,207 +25,21 @@
 
 use super::buffers;
 use super::context::GpuContext;
+use super::field::{DiscField, FIELD_GRID};
 use super::kernels::{Kernels, preferred_tiling};
+use super::network::{Network, at};
 use super::program::{Op, Program, set_gemm_tiling};
 use super::readback::{self, PendingRead};
+use super::render::{DrawOptions, DrawParams, LayerKind, LayerSource, Palette, Renderer, Scene};
 use super::stats::{IterationStats, STATS_CAPACITY, StatsRing};
 use crate::config::Config;
 use crate::data::{Dataset, DatasetValues};
 use crate::error::Error;
 use crate::init::init_params;
-use crate::layout::{Activation, NetworkLayout};
 use crate::params::{
-    AdamParams, GatherParams, GemmSpec, LOSS_MODE_DISC, LOSS_MODE_GEN, LossParams, NormalParams, RandomParams,
+    AdamParams, GatherParams, LOSS_MODE_DISC, LOSS_MODE_GEN, LossParams, NormalParams, RandomParams,
 };
 use crate::streams::{self, Counter};
-
-/// A buffer and an element offset into it.
-#[derive(Clone, Copy)]
-struct Tensor<'a> {
-    buffer: &'a wgpu::Buffer,
-    offset: usize,
-}
-
-fn at(buffer: &wgpu::Buffer, offset: usize) -> Tensor<'_> {
-    Tensor { buffer, offset }
-}
-
-/// The GPU state of one MLP. Parameters, gradients and both Adam moments
-/// share the layout of `layout`.
-struct Network {
-    layout: NetworkLayout,
-    params: wgpu::Buffer,
-    grads: wgpu::Buffer,
-    adam_m: wgpu::Buffer,
-    adam_v: wgpu::Buffer,
-    /// Output of each hidden layer (rows × width); the output layer writes
-    /// wherever its caller says.
-    hidden_acts: Vec<wgpu::Buffer>,
-    /// Gradient of each hidden layer's pre-activation output.
-    hidden_grads: Vec<wgpu::Buffer>,
-}
-
-impl Network {
-    fn new(
-        ctx: &GpuContext,
-        name: &str,
-        layout: NetworkLayout,
-        params: &[f32],
-        rows: usize,
-    ) -> Result<Network, Error> {
-        let hidden = &layout.layers[..layout.layers.len() - 1];
-        let mut hidden_acts = Vec::new();
-        let mut hidden_grads = Vec::new();
-        for (index, layer) in hidden.iter().enumerate() {
-            let len = rows * layer.outputs;
-            hidden_acts.push(buffers::storage(
-                ctx,
-                &format!("{name} activations {index}"),
-                len,
-            )?);
-            hidden_grads.push(buffers::storage(
-                ctx,
-                &format!("{name} activation grads {index}"),
-                len,
-            )?);
-        }
-        let count = layout.param_count;
-        Ok(Network {
-            params: buffers::storage_init(ctx, &format!("{name} params"), params)?,
-            grads: buffers::storage(ctx, &format!("{name} grads"), count)?,
-            adam_m: buffers::storage(ctx, &format!("{name} adam m"), count)?,
-            adam_v: buffers::storage(ctx, &format!("{name} adam v"), count)?,
-            layout,
-            hidden_acts,
-            hidden_grads,
-        })
-    }
-
-    /// Input and output tensors of layer `l`, given the network's.
-    fn layer_io<'a>(&'a self, l: usize, input: Tensor<'a>, output: Tensor<'a>) -> (Tensor<'a>, Tensor<'a>) {
-        let last = self.layout.layers.len() - 1;
-        let layer_in = if l == 0 {
-            input
-        } else {
-            at(&self.hidden_acts[l - 1], 0)
-        };
-        let layer_out = if l == last {
-            output
-        } else {
-            at(&self.hidden_acts[l], 0)
-        };
-        (layer_in, layer_out)
-    }
-
-    /// out = net(input) over `rows` samples.
-    fn forward<'a>(
-        &'a self,
-        input: Tensor<'a>,
-        output: Tensor<'a>,
-        rows: usize,
-        ops: &mut Vec<(&'static str, Op<'a>)>,
-    ) {
-        for (l, layer) in self.layout.layers.iter().enumerate() {
-            let (layer_in, layer_out) = self.layer_io(l, input, output);
-            ops.push((
-                "forward",
-                Op::Gemm {
-                    spec: GemmSpec::forward(layer, rows, layer_in.offset, layer_out.offset),
-                    a: layer_in.buffer,
-                    b: &self.params,
-                    aux: layer_in.buffer,
-                    c: layer_out.buffer,
-                },
-            ));
-        }
-    }
-
-    /// Backward from `output_grad` (gradient of the last layer's
-    /// pre-activation output) through every layer: weight gradients into
-    /// `grads` if asked, and the gradient into `input_grad` (times the
-    /// derivative of the activation that produced the input) if given.
-    fn backward<'a>(
-        &'a self,
-        input: Tensor<'a>,
-        output_grad: Tensor<'a>,
-        rows: usize,
-        weight_grads: bool,
-        input_grad: Option<(Tensor<'a>, Activation)>,
-        ops: &mut Vec<(&'static str, Op<'a>)>,
-    ) {
-        let last = self.layout.layers.len() - 1;
-        for (l, layer) in self.layout.layers.iter().enumerate().rev() {
-            let layer_in = if l == 0 {
-                input
-            } else {
-                at(&self.hidden_acts[l - 1], 0)
-            };
-            let grad = if l == last {
-                output_grad
-            } else {
-                at(&self.hidden_grads[l], 0)
-            };
-            if weight_grads {
-                ops.push((
-                    "weight grad",
-                    Op::Gemm {
-                        spec: GemmSpec::weight_grad(layer, rows, layer_in.offset, grad.offset),
-                        a: layer_in.buffer,
-                        b: grad.buffer,
-                        aux: layer_in.buffer,
-                        c: &self.grads,
-                    },
-                ));
-            }
-            let target = if l > 0 {
-                Some((
-                    at(&self.hidden_grads[l - 1], 0),
-                    self.layout.layers[l - 1].activation,
-                ))
-            } else {
-                input_grad
-            };
-            if let Some((target, activation)) = target {
-                ops.push((
-                    "input grad",
-                    Op::Gemm {
-                        spec: GemmSpec::input_grad(
-                            layer,
-                            rows,
-                            grad.offset,
-                            target.offset,
-                            layer_in.offset,
-                            activation,
-                        ),
-                        a: grad.buffer,
-                        b: &self.params,
-                        aux: layer_in.buffer,
-                        c: target.buffer,
-                    },
-                ));
-            }
-        }
-    }
-
-    fn adam<'a>(&'a self, config: &Config, lr: f32, counter: Counter, counters: &'a wgpu::Buffer) -> Op<'a> {
-        Op::Adam {
-            params: AdamParams {
-                count: self.layout.param_count as u32,
-                counter: counter as u32,
-                lr,
-                beta1: config.beta1,
-                beta2: config.beta2,
-                eps: config.eps,
-                _pad: [0; 2],
-            },
-            grads: &self.grads,
-            counters,
-            weights: &self.params,
-            adam_m: &self.adam_m,
-            adam_v: &self.adam_v,
-        }
-    }
-}
 
 pub struct GpuTrainer {
     ctx: GpuContext,
@@ -240,6 +54,11 @@ pub struct GpuTrainer {
     samples: wgpu::Buffer,
     /// [iteration, disc updates, gen updates, 0] (streams::Counter).
     counters: wgpu::Buffer,
+    /// The dataset as u32 words (bytes or f32 bits); `dataset_rows` rows.
+    data: wgpu::Buffer,
+    dataset_rows: usize,
+    /// 2-D datasets: D over the plotted plane.
+    field: Option<DiscField>,
     /// Buffers only the programs use (latent noise, logits and their
     /// gradients, the G output gradient, preview latents, the dataset),
     /// held for as long as their bind groups.
@@ -276,7 +95,12 @@ impl GpuTrainer {
         let gen_init: Vec<f32> = init_params(&gen_layout, config.seed, streams::INIT_GEN);
         let disc_init: Vec<f32> = init_params(&disc_layout, config.seed, streams::INIT_DISC);
         let generator = Network::new(ctx, "gen", gen_layout, &gen_init, batch.max(sample_count))?;
-        let discriminator = Network::new(ctx, "disc", disc_layout, &disc_init, 2 * batch)?;
+        // 2-D data: D also evaluates the field grid with these buffers.
+        let disc_rows = match dataset.values {
+            DatasetValues::Floats(_) => (2 * batch).max(FIELD_GRID * FIELD_GRID),
+            DatasetValues::Bytes(_) => 2 * batch,
+        };
+        let discriminator = Network::new(ctx, "disc", disc_layout, &disc_init, disc_rows)?;
 
         let latent = buffers::storage(ctx, "latent", batch * latent_size)?;
         let preview_values: Vec<f32> = crate::cpu::rng::normals(
@@ -394,6 +218,17 @@ impl GpuTrainer {
         generator.forward(at(&preview_latent, 0), at(&samples, 0), sample_count, &mut ops);
         let preview = build("preview", ops);
 
+        let field = match dataset.values {
+            DatasetValues::Floats(_) => Some(DiscField::new(
+                ctx,
+                &discriminator,
+                crate::data::mixtures::plot_extent(dataset.kind),
+                dataset.scale,
+                build,
+            )?),
+            DatasetValues::Bytes(_) => None,
+        };
+
         if let Some(error) = ctx.take_error() {
             return Err(error);
         }
@@ -406,7 +241,10 @@ impl GpuTrainer {
             disc_input,
             samples,
             counters,
-            _program_buffers: vec![latent, logits, logit_grads, gen_out_grad, preview_latent, data],
+            data,
+            dataset_rows: dataset.rows,
+            field,
+            _program_buffers: vec![latent, logits, logit_grads, gen_out_grad, preview_latent],
             stats,
             disc_step,
             gen_step,
@@ -548,6 +386,175 @@ impl GpuTrainer {
     /// Dispatches one iteration records (k discriminator updates + 1 generator update).
     pub fn dispatches_per_iteration(&self) -> usize {
         self.disc_step.len() * self.config.disc_steps as usize + self.gen_step.len()
+    }
+
+    /// Changes both learning rates from the next `train` on, keeping the
+    /// model and Adam's state.
+    pub fn set_learning_rates(&mut self, gen_lr: f32, disc_lr: f32) -> Result<(), Error> {
+        let config = Config {
+            gen_lr,
+            disc_lr,
+            ..self.config.clone()
+        };
+        config.validate()?;
+        self.config = config;
+        // Adam is the last dispatch of each update program.
+        let adam = |network: &Network, lr: f32, counter: Counter| AdamParams {
+            count: network.layout.param_count as u32,
+            counter: counter as u32,
+            lr,
+            beta1: self.config.beta1,
+            beta2: self.config.beta2,
+            eps: self.config.eps,
+            _pad: [0; 2],
+        };
+        let queue = &self.ctx.queue;
+        let disc = adam(&self.discriminator, disc_lr, Counter::DiscUpdates);
+        self.disc_step
+            .rewrite_uniform(queue, self.disc_step.len() - 1, &disc);
+        let generator = adam(&self.generator, gen_lr, Counter::GenUpdates);
+        self.gen_step
+            .rewrite_uniform(queue, self.gen_step.len() - 1, &generator);
+        Ok(())
+    }
+
+    /// This trainer's buffers bound to `renderer`'s pipelines: digits for
+    /// MNIST; heat map, arrows, real and generated points for 2-D data.
+    pub fn scene(&self, renderer: &Renderer) -> Scene {
+        let mut sources = Vec::new();
+        match &self.field {
+            None => sources.push(LayerSource {
+                kind: LayerKind::Digits,
+                buffer: &self.samples,
+            }),
+            Some(field) => {
+                sources.push(LayerSource {
+                    kind: LayerKind::Field,
+                    buffer: &field.logits,
+                });
+                sources.push(LayerSource {
+                    kind: LayerKind::Arrows,
+                    buffer: &field.grads,
+                });
+                sources.push(LayerSource {
+                    kind: LayerKind::RealPoints,
+                    buffer: &self.data,
+                });
+                sources.push(LayerSource {
+                    kind: LayerKind::FakePoints,
+                    buffer: &self.samples,
+                });
+            }
+        }
+        Scene::new(&self.ctx.device, renderer, &sources)
+    }
+
+    /// Records a frame into `target` (`size` pixels): the generator on the
+    /// fixed latents, D over the plane if asked, then the scene. Creates
+    /// nothing; nothing is read back.
+    pub fn encode_draw(
+        &self,
+        encoder: &mut wgpu::CommandEncoder,
+        renderer: &Renderer,
+        scene: &Scene,
+        target: &wgpu::TextureView,
+        size: [u32; 2],
+        options: DrawOptions,
+    ) {
+        {
+            let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
+                label: Some("draw"),
+                timestamp_writes: None,
+            });
+            self.preview.encode(&mut pass);
+            if let Some(field) = &self.field
+                && options.update_field
+                && (options.heatmap || options.arrows)
+            {
+                field.program.encode(&mut pass);
+            }
+        }
+        let palette = Palette::new(options.dark);
+        let target_size = [size[0] as f32, size[1] as f32];
+        let samples = self.config.sample_count;
+        // Dots about 1/150 of the plot across, at least 2 pixels.
+        let dot = (target_size[0].min(target_size[1]) / 150.0).max(2.0);
+        let base = DrawParams {
+            target_size,
+            ..DrawParams::default()
+        };
+        let (extent, grid) = match &self.field {
+            Some(field) => (field.extent, field.grid as u32),
+            None => (1.0, 8),
+        };
+        scene.encode(
+            &self.ctx.queue,
+            renderer,
+            encoder,
+            target,
+            palette.background,
+            |kind| {
+                let plane = DrawParams { extent, grid, ..base };
+                match kind {
+                    LayerKind::Digits => Some((
+                        DrawParams {
+                            background: palette.digit_gap,
+                            count: samples.min(64),
+                            grid: 8,
+                            side: crate::data::mnist::IMAGE_SIDE as u32,
+                            ..base
+                        },
+                        3,
+                        1,
+                    )),
+                    LayerKind::Field => options.heatmap.then_some((
+                        DrawParams {
+                            color: palette.field_real,
+                            background: palette.field_fake,
+                            ..plane
+                        },
+                        3,
+                        1,
+                    )),
+                    // Every second grid point: 20 × 20 arrows.
+                    LayerKind::Arrows => options.arrows.then_some((
+                        DrawParams {
+                            color: palette.arrows,
+                            size: 1.5,
+                            stride: 2,
+                            ..plane
+                        },
+                        6,
+                        (grid / 2) * (grid / 2),
+                    )),
+                    LayerKind::RealPoints => {
+                        let count = self.dataset_rows.min(1000) as u32;
+                        Some((
+                            DrawParams {
+                                color: palette.real,
+                                scale: self.scale,
+                                size: dot,
+                                count,
+                                ..plane
+                            },
+                            6,
+                            count,
+                        ))
+                    }
+                    LayerKind::FakePoints => Some((
+                        DrawParams {
+                            color: palette.fake,
+                            scale: self.scale,
+                            size: dot,
+                            count: samples,
+                            ..plane
+                        },
+                        6,
+                        samples,
+                    )),
+                }
+            },
+        );
     }
 
     /// Wall time of each dispatch of one iteration, each submitted alone
