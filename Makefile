@@ -5,14 +5,23 @@ CHROMEDRIVER = $(shell command -v chromedriver)
 # SwiftShader (the browser's CPU WebGPU) is slow; give a test run time.
 export WASM_BINDGEN_TEST_TIMEOUT ?= 1800
 
-.PHONY: setup test lint test-native test-browser train-ring8 train-mnist
+.PHONY: setup serve page test lint test-native test-browser test-e2e train-ring8 train-mnist
 
 ## Install whatever is missing (Debian packages, wasm tools, npm packages).
 setup:
 	scripts/setup.sh
 
-## Everything: lint, native GPU tests (lavapipe), browser tests (headless Chromium).
-test: setup lint test-native test-browser
+## The demo on http://127.0.0.1:8000 (PORT=... to change).
+serve: setup page
+	node scripts/serve.mjs
+
+## What the page serves: release wasm, vendored uPlot, gzipped MNIST.
+page:
+	scripts/build-page.sh
+
+## Everything: lint, native GPU tests (lavapipe), engine tests in headless
+## Chromium (WebGPU on SwiftShader), and the page end to end.
+test: setup lint test-native test-browser test-e2e
 
 lint:
 	cargo fmt --check
@@ -25,9 +34,12 @@ test-native:
 test-browser:
 	wasm-pack test --headless --chrome --chromedriver "$(CHROMEDRIVER)" -- --test browser
 
+test-e2e: page
+	node --test --test-concurrency=1 tests/e2e/
+
 ## Examples of the native CLI.
 train-ring8:
-	cargo run --release -- train --dataset ring8 --steps 5000 --out out/ring8
+	cargo run --release -- train --dataset ring8 --steps 10000 --out out/ring8
 
 train-mnist: setup
 	cargo run --release -- train --dataset mnist --steps 2000 --out out/mnist

@@ -76,17 +76,24 @@ pub struct Config {
     pub disc_hidden: Vec<u32>,
     pub activation: HiddenActivation,
     /// Negative-side slope of LeakyReLU (ignored for ReLU).
+    #[serde(serialize_with = "shortest_f32")]
     pub leaky_slope: f32,
     /// B: samples per batch (real and fake alike).
     pub batch_size: u32,
+    #[serde(serialize_with = "shortest_f32")]
     pub gen_lr: f32,
+    #[serde(serialize_with = "shortest_f32")]
     pub disc_lr: f32,
+    #[serde(serialize_with = "shortest_f32")]
     pub beta1: f32,
+    #[serde(serialize_with = "shortest_f32")]
     pub beta2: f32,
+    #[serde(serialize_with = "shortest_f32")]
     pub eps: f32,
     /// Discriminator updates per generator update.
     pub disc_steps: u32,
     /// One-sided label smoothing: real targets become 1 - labelSmoothing.
+    #[serde(serialize_with = "shortest_f32")]
     pub label_smoothing: f32,
     pub seed: u32,
     /// How many fixed latent vectors `samples()` draws from.
@@ -262,6 +269,14 @@ impl Config {
     }
 }
 
+/// Writes an f32 as the shortest decimal that reads back as the same f32
+/// (2e-4, not 0.00019999999494757503), so configs in JSON, links and JS
+/// read as they were written.
+fn shortest_f32<S: serde::Serializer>(value: &f32, serializer: S) -> Result<S::Ok, S::Error> {
+    let shortest: f64 = value.to_string().parse().unwrap_or(f64::from(*value));
+    serializer.serialize_f64(shortest)
+}
+
 fn out_of_range(field: &'static str, value: impl std::fmt::Display, allowed: &str) -> ConfigError {
     ConfigError {
         field,
@@ -434,6 +449,14 @@ mod tests {
         assert_eq!(partial.dataset, DatasetKind::Ring8);
         assert_eq!(partial.seed, 7);
         assert_eq!(partial.batch_size, 64);
+    }
+
+    #[test]
+    fn floats_serialise_as_written() {
+        let json = serde_json::to_value(Config::default()).unwrap();
+        assert_eq!(json["genLr"], serde_json::json!(0.0002));
+        assert_eq!(json["eps"], serde_json::json!(1e-8));
+        assert_eq!(json["leakySlope"], serde_json::json!(0.2));
     }
 
     #[test]

@@ -27,7 +27,9 @@ use crate::config::Config;
 use crate::data::Dataset;
 use crate::data::mnist::parse_images;
 use crate::error::Error;
+use crate::gpu::canvas::CanvasTarget;
 use crate::gpu::context::GpuContext;
+use crate::gpu::render::DrawOptions;
 use crate::gpu::trainer::GpuTrainer;
 
 thread_local! {
@@ -84,6 +86,7 @@ fn read_config(config: JsValue) -> Result<Config, Error> {
 #[wasm_bindgen]
 pub struct Trainer {
     inner: Rc<RefCell<GpuTrainer>>,
+    canvas: RefCell<Option<CanvasTarget>>,
 }
 
 #[wasm_bindgen]
@@ -111,6 +114,7 @@ impl Trainer {
         let trainer = GpuTrainer::new(&ctx, config, &dataset).map_err(js_error)?;
         Ok(Trainer {
             inner: Rc::new(RefCell::new(trainer)),
+            canvas: RefCell::new(None),
         })
     }
 
@@ -172,6 +176,54 @@ impl Trainer {
             let values = inner.borrow().to_data_coordinates(raw);
             Ok(js_sys::Float32Array::from(values.as_slice()).into())
         })
+    }
+
+    /// Draws into `canvas` from now on (it gets a WebGPU context; size it
+    /// in device pixels with `canvas.width`/`height`).
+    #[wasm_bindgen(js_name = attachCanvas)]
+    pub fn attach_canvas(&self, canvas: web_sys::HtmlCanvasElement) -> Result<(), JsError> {
+        let trainer = self.inner.borrow();
+        let target = CanvasTarget::new(trainer.context(), &trainer, canvas).map_err(js_error)?;
+        *self.canvas.borrow_mut() = Some(target);
+        Ok(())
+    }
+
+    /// Renders the samples into the attached canvas, on the GPU.
+    /// `options`: `{heatmap, arrows, updateField, dark}` (2-D views use all).
+    pub fn draw(&self, options: JsValue) -> Result<(), JsError> {
+        let options: DrawOptions = if options.is_undefined() || options.is_null() {
+            DrawOptions::default()
+        } else {
+            serde_wasm_bindgen::from_value(options).map_err(|e| js_error(format!("draw options: {e}")))?
+        };
+        let trainer = self.inner.borrow();
+        let mut canvas = self.canvas.borrow_mut();
+        let target = canvas
+            .as_mut()
+            .ok_or_else(|| js_error("no canvas: call attachCanvas(canvas) first"))?;
+        target
+            .draw(trainer.context(), &trainer, options)
+            .map_err(js_error)?;
+        match trainer.context().take_error() {
+            Some(error) => Err(js_error(error)),
+            None => Ok(()),
+        }
+    }
+
+    /// Changes the learning rates from the next `train` on (no new model).
+    #[wasm_bindgen(js_name = setLearningRates)]
+    pub fn set_learning_rates(&self, gen_lr: f32, disc_lr: f32) -> Result<(), JsError> {
+        self.inner
+            .borrow_mut()
+            .set_learning_rates(gen_lr, disc_lr)
+            .map_err(js_error)
+    }
+
+    /// Measured GPU milliseconds per iteration (drawing included), or
+    /// undefined until the first measurement arrives.
+    #[wasm_bindgen(getter, js_name = gpuMsPerIteration)]
+    pub fn gpu_ms_per_iteration(&self) -> Option<f64> {
+        self.inner.borrow().gpu_ms_per_iteration()
     }
 
     /// Iterations submitted so far.

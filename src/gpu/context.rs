@@ -10,6 +10,9 @@ use crate::error::Error;
 /// handles are reference-counted, so several trainers can share a device.
 #[derive(Clone)]
 pub struct GpuContext {
+    /// Kept for surfaces (a canvas needs the instance and the adapter).
+    pub instance: wgpu::Instance,
+    pub adapter: wgpu::Adapter,
     pub device: wgpu::Device,
     pub queue: wgpu::Queue,
     pub adapter_info: wgpu::AdapterInfo,
@@ -37,10 +40,10 @@ impl GpuContext {
             })
             .await
             .map_err(|e| Error::NoAdapter(e.to_string()))?;
-        GpuContext::from_adapter(&adapter).await
+        GpuContext::from_adapter(instance, adapter).await
     }
 
-    pub async fn from_adapter(adapter: &wgpu::Adapter) -> Result<GpuContext, Error> {
+    pub async fn from_adapter(instance: wgpu::Instance, adapter: wgpu::Adapter) -> Result<GpuContext, Error> {
         let adapter_info = adapter.get_info();
         let supported = adapter.limits();
         // WebGPU's defaults are enough for the default model; only the
@@ -86,6 +89,8 @@ impl GpuContext {
             }
         });
         Ok(GpuContext {
+            instance,
+            adapter,
             device,
             queue,
             adapter_info,

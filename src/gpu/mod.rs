@@ -2,6 +2,8 @@
 //! trainer and its asynchronous statistics.
 
 pub mod buffers;
+#[cfg(target_arch = "wasm32")]
+pub mod canvas;
 pub mod context;
 pub mod field;
 pub mod kernels;

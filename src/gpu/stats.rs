@@ -6,9 +6,14 @@
 //! asynchronously; `harvest` reads the buffers whose mapping has arrived.
 //! If every staging buffer is still in flight (the GPU is far behind), that
 //! call's rows are skipped rather than waited for; later ones still arrive.
+//!
+//! The same mappings time the GPU: a call's work is done when its mapping
+//! arrives, so (arrival − max(submission, previous arrival)) / iterations
+//! estimates GPU time per iteration, everything else the GPU did in that
+//! interval (drawing) included. The page sizes its steps per frame by it.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 
 use serde::Serialize;
 
@@ -48,6 +53,26 @@ struct Slot {
     state: Arc<AtomicU8>,
     first_iteration: u64,
     count: u64,
+    /// Iterations the call submitted (count keeps at most STATS_CAPACITY).
+    iterations: u64,
+    submitted_ms: f64,
+    /// f64 bits of the time the mapping arrived.
+    arrived_ms: Arc<AtomicU64>,
+}
+
+/// Milliseconds on a monotonic clock: performance.now() in a browser.
+pub fn now_ms() -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        web_sys::window()
+            .and_then(|window| window.performance())
+            .map_or_else(js_sys::Date::now, |performance| performance.now())
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+        START.get_or_init(std::time::Instant::now).elapsed().as_secs_f64() * 1e3
+    }
 }
 
 pub struct StatsRing {
@@ -58,6 +83,10 @@ pub struct StatsRing {
     history: Vec<IterationStats>,
     /// Calls whose rows were skipped because no staging buffer was free.
     pub skipped_calls: u64,
+    /// When the newest harvested mapping arrived.
+    last_arrival_ms: f64,
+    /// Smoothed GPU milliseconds per iteration, once measured.
+    gpu_ms_per_iteration: Option<f64>,
 }
 
 impl StatsRing {
@@ -74,6 +103,9 @@ impl StatsRing {
                 state: Arc::new(AtomicU8::new(FREE)),
                 first_iteration: 0,
                 count: 0,
+                iterations: 0,
+                submitted_ms: 0.0,
+                arrived_ms: Arc::new(AtomicU64::new(0)),
             })
             .collect();
         Ok(StatsRing {
@@ -82,6 +114,8 @@ impl StatsRing {
             newest: None,
             history: Vec::new(),
             skipped_calls: 0,
+            last_arrival_ms: 0.0,
+            gpu_ms_per_iteration: None,
         })
     }
 
@@ -105,9 +139,10 @@ impl StatsRing {
         };
         let capacity = u64::from(STATS_CAPACITY);
         let kept = count.min(capacity);
+        let slot = &mut self.slots[index];
+        slot.iterations = count;
         let first = first + (count - kept);
         let count = kept;
-        let slot = &mut self.slots[index];
         slot.first_iteration = first;
         slot.count = count;
         // The ring may wrap inside the range: then two copies.
@@ -128,12 +163,15 @@ impl StatsRing {
     }
 
     /// Asks for the mapping of `slot`; call after the copy was submitted.
-    pub fn map_after_submit(&self, slot: usize) {
-        let slot = &self.slots[slot];
+    pub fn map_after_submit(&mut self, slot: usize) {
+        let slot = &mut self.slots[slot];
+        slot.submitted_ms = now_ms();
         let state = slot.state.clone();
+        let arrived = slot.arrived_ms.clone();
         let size = slot.count * ROW_BYTES;
         slot.buffer
             .map_async(wgpu::MapMode::Read, 0..size, move |result| {
+                arrived.store(now_ms().to_bits(), Ordering::Release);
                 state.store(if result.is_ok() { READY } else { FAILED }, Ordering::Release);
             });
     }
@@ -146,6 +184,16 @@ impl StatsRing {
         arrived.sort_by_key(|&i| self.slots[i].first_iteration);
         for index in arrived {
             let slot = &self.slots[index];
+            let arrival = f64::from_bits(slot.arrived_ms.load(Ordering::Acquire));
+            let busy = arrival - slot.submitted_ms.max(self.last_arrival_ms);
+            if busy > 0.0 && slot.iterations > 0 {
+                let sample = busy / slot.iterations as f64;
+                self.gpu_ms_per_iteration = Some(match self.gpu_ms_per_iteration {
+                    Some(previous) => 0.7 * previous + 0.3 * sample,
+                    None => sample,
+                });
+            }
+            self.last_arrival_ms = self.last_arrival_ms.max(arrival);
             if slot.state.load(Ordering::Acquire) == READY {
                 let size = slot.count * ROW_BYTES;
                 if let Ok(view) = slot.buffer.get_mapped_range(0..size) {
@@ -182,6 +230,11 @@ impl StatsRing {
     /// Every row that arrived since the last call, oldest first.
     pub fn take_history(&mut self) -> Vec<IterationStats> {
         std::mem::take(&mut self.history)
+    }
+
+    /// Smoothed GPU time per iteration (see the module docs), once measured.
+    pub fn gpu_ms_per_iteration(&self) -> Option<f64> {
+        self.gpu_ms_per_iteration
     }
 
     /// Whether any staging buffer is still waiting for the GPU.

@@ -296,6 +296,11 @@ impl GpuTrainer {
         self.stats.newest()
     }
 
+    /// Measured GPU milliseconds per iteration (drawing included), once known.
+    pub fn gpu_ms_per_iteration(&self) -> Option<f64> {
+        self.stats.gpu_ms_per_iteration()
+    }
+
     /// Every iteration's stats that arrived since the last call, oldest first.
     pub fn take_history(&mut self) -> Vec<IterationStats> {
         self.ctx.poll();

@@ -1,0 +1,238 @@
+// The page end to end, in Debian's headless Chromium on its WebGPU adapter
+// (SwiftShader), against the served build. Screenshots and measured rates
+// go to test-output/e2e/.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  demoState,
+  launch,
+  openPage,
+  pixelSpread,
+  save,
+  startServer,
+  waitForIterations,
+} from './harness.mjs';
+
+// Luminance spread (standard deviation, 0–255) a drawn canvas must exceed.
+// A blank or single-colour canvas has 0; measured on SwiftShader: the ring
+// view ~12 (dots on the heat map; it is mostly heat map), a grid of
+// generated digits ~48.
+const SPREAD_FLOOR = 6;
+// MNIST's default model takes seconds per iteration on SwiftShader; the
+// page test uses a small one so that iterations visibly advance.
+const SMALL_MNIST = 'dataset=mnist&gHidden=64&dHidden=64&batch=16';
+
+let server;
+let browser;
+const measured = {};
+
+before(async () => {
+  server = await startServer();
+  browser = await launch(true);
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+  save('metrics.json', `${JSON.stringify(measured, null, 2)}\n`);
+});
+
+// Requests that left the page's origin (there must be none).
+function watchOrigin(page, origin) {
+  const outside = [];
+  page.on('request', (request) => {
+    const url = request.url();
+    if (!url.startsWith(origin) && !url.startsWith('data:') && !url.startsWith('blob:')) outside.push(url);
+  });
+  return outside;
+}
+
+async function checkTraining(name, hash) {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  const outside = watchOrigin(page, server.url);
+  const errors = [];
+  page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+  page.on('pageerror', (error) => errors.push(error.message));
+  // Record every status the demo shows (the MNIST progress passes quickly).
+  await page.addInitScript(() => {
+    window.statusLog = [];
+    new MutationObserver(() => {
+      const text = document.querySelector('.gd-status-text')?.textContent;
+      if (text && window.statusLog.at(-1) !== text) window.statusLog.push(text);
+    }).observe(document, { subtree: true, childList: true, characterData: true });
+  });
+  await page.goto(`${server.url}#${hash}`);
+  await waitForIterations(page, 3);
+  const start = Number((await demoState(page)).iteration);
+  // Long enough for the page's once-a-second rate figures to settle.
+  await page.waitForTimeout(8000);
+  const state = await demoState(page);
+  assert.equal(state.state, 'ready');
+  assert.ok(Number(state.iteration) > start, `iterations advance: ${start} → ${state.iteration}`);
+  const stats = await page.evaluate(() => window.ganDemo.trainer.stats());
+  for (const key of ['discLoss', 'genLoss', 'discReal', 'discFake']) {
+    assert.ok(Number.isFinite(stats[key]), `${key} is finite: ${stats[key]}`);
+  }
+  const canvas = await page.locator('.gd-canvas').screenshot();
+  save(`${name}-canvas.png`, canvas);
+  save(`${name}-page.png`, await page.screenshot({ fullPage: true }));
+  const spread = pixelSpread(canvas);
+  assert.ok(spread > SPREAD_FLOOR, `the sample canvas is not blank: luminance spread ${spread.toFixed(1)}`);
+  measured[name] = {
+    adapter: await page.evaluate(() => window.ganDemo.trainer.adapterName),
+    iterationsPerSecond: Number(state.iterationsPerSecond),
+    framesPerSecond: Number(state.framesPerSecond),
+    iterations: Number(state.iteration),
+    canvasSpread: Number(spread.toFixed(1)),
+    config: await page.evaluate(() => window.ganDemo.config),
+  };
+  const statusLog = await page.evaluate(() => window.statusLog);
+  assert.deepEqual(errors, [], 'no console errors');
+  assert.deepEqual(outside, [], 'no requests outside the page origin');
+  return { page, statusLog };
+}
+
+test('a 2-D preset trains, charts and draws', { timeout: 180_000 }, async () => {
+  const { page } = await checkTraining('ring8', 'dataset=ring8&arrows=1');
+  const chartPoints = await page.evaluate(() => window.ganDemo.charts.columns.iteration.length);
+  assert.ok(chartPoints > 3, `the charts have points: ${chartPoints}`);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.waitForTimeout(1500);
+  save('ring8-dark-page.png', await page.screenshot({ fullPage: true }));
+  await page.close();
+});
+
+test('MNIST downloads with progress, trains and draws digits', { timeout: 240_000 }, async () => {
+  const { page, statusLog } = await checkTraining('mnist', SMALL_MNIST);
+  assert.ok(
+    statusLog.some((text) => text.includes('downloading MNIST')),
+    `a download status showed: ${JSON.stringify(statusLog)}`,
+  );
+  assert.ok(statusLog.some((text) => text.includes('decompressing MNIST')), JSON.stringify(statusLog));
+  const realSpread = await page.locator('.gd-real-canvas').evaluate((canvas) => {
+    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    let sum = 0;
+    let squares = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      sum += data[i];
+      squares += data[i] * data[i];
+    }
+    const n = data.length / 4;
+    return Math.sqrt(squares / n - (sum / n) ** 2);
+  });
+  assert.ok(realSpread > 30, `the real digits are drawn: spread ${realSpread}`);
+  await page.close();
+});
+
+test('controls write the URL and a URL sets the controls', { timeout: 180_000 }, async () => {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(`${server.url}#dataset=grid25&batch=64&steps=10&arrows=1&seed=5&lrG=0.0003`);
+  await waitForIterations(page, 1);
+  const value = (selector) => page.locator(selector).first().inputValue();
+  assert.equal(await value('[data-field="dataset"]'), 'grid25');
+  assert.equal(await value('[data-field="batchSize"]'), '64');
+  assert.equal(await value('[data-field="seed"]'), '5');
+  assert.equal(await value('[data-field="genLr"]'), '0.0003');
+  assert.equal(await value('[data-view="steps"]'), '10');
+  assert.equal(await page.locator('[data-view="arrows"]').isChecked(), true);
+  assert.equal(await page.locator('[data-view="heatmap"]').isChecked(), true);
+
+  // A model setting: the URL follows and training restarts.
+  await page.locator('[data-field="batchSize"]').fill('128');
+  await page.locator('[data-field="batchSize"]').press('Enter');
+  await page.waitForFunction(() => location.hash.includes('batch=128'));
+  await page.waitForFunction(() => document.querySelector('.gd-notice').textContent.includes('restarted'));
+  // A live setting: the URL follows and training goes on.
+  await waitForIterations(page, 3);
+  await page.locator('[data-field="discLr"]').fill('0.0005');
+  await page.locator('[data-field="discLr"]').press('Enter');
+  await page.waitForFunction(() => location.hash.includes('lrD=0.0005'));
+  await page.waitForFunction(() => document.querySelector('.gd-notice').textContent.includes('goes on'));
+  assert.ok(Number((await demoState(page)).iteration) >= 3, 'the model was kept');
+  // A view setting.
+  await page.locator('[data-view="arrows"]').uncheck();
+  await page.waitForFunction(() => !location.hash.includes('arrows'));
+  await page.locator('[data-view="steps"]').selectOption('auto');
+  await page.waitForFunction(() => !location.hash.includes('steps='));
+  // Space toggles play/pause (not while a control has focus).
+  await page.evaluate(() => document.activeElement?.blur());
+  await page.locator('body').press('Space');
+  await page.waitForFunction(() => document.querySelector('.gan-demo').dataset.playing === 'false');
+  await page.locator('body').press('Space');
+  await page.waitForFunction(() => document.querySelector('.gan-demo').dataset.playing === 'true');
+  // Copy link puts the current state on the clipboard.
+  await page.locator('[data-action="copy-link"]').click();
+  await page.waitForFunction(() => document.querySelector('.gd-notice').textContent.includes('copied'));
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  assert.equal(copied, await page.evaluate(() => location.href));
+  assert.match(copied, /dataset=grid25/);
+  // Flags for embedding hide the controls and leave the demo paused.
+  await page.goto(`${server.url}#dataset=ring8&controls=0&autoplay=0`);
+  await page.reload();
+  await page.waitForFunction(() => document.querySelector('.gan-demo').dataset.state === 'ready');
+  assert.equal(await page.locator('.gd-controls').isVisible(), false);
+  assert.equal((await demoState(page)).playing, 'false');
+  // A bad value in a link is reported and replaced by its default.
+  await page.goto(`${server.url}#dataset=ring8&batch=zero`);
+  await page.reload();
+  await page.waitForFunction(() => document.querySelector('.gd-notice').textContent.includes('batch=zero'));
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('without WebGPU the page explains what it needs', { timeout: 60_000 }, async () => {
+  const plain = await launch(false);
+  try {
+    // Also hide navigator.gpu outright, in case this build exposes it anyway.
+    const page = await plain.newPage({ viewport: { width: 900, height: 700 } });
+    await page.addInitScript(() => {
+      Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined });
+    });
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(server.url);
+    await page.waitForFunction(() => document.querySelector('.gan-demo').dataset.state === 'no-webgpu');
+    const text = await page.locator('.gd-status').innerText();
+    assert.match(text, /needs WebGPU/);
+    assert.match(text, /--enable-unsafe-webgpu/);
+    assert.equal(await page.locator('.gd-status').isVisible(), true);
+    save('no-webgpu.png', await page.screenshot({ fullPage: true }));
+    assert.deepEqual(errors, []);
+  } finally {
+    await plain.close();
+  }
+});
+
+test('the embedding example mounts two working demos', { timeout: 180_000 }, async () => {
+  const { page, errors } = await openPage(browser, `${server.url}www/embed-example.html`, {
+    width: 1100,
+    height: 1800,
+  });
+  await waitForIterations(page, 3, '#first');
+  await waitForIterations(page, 3, '#second');
+  assert.equal(await page.locator('.gan-demo').count(), 2);
+  assert.equal(await page.locator('#second .gd-controls').isVisible(), false, 'controls=0 hides them');
+  assert.equal(await page.locator('#first .gd-controls').isVisible(), true);
+  for (const id of ['first', 'second']) {
+    const png = await page.locator(`#${id} .gd-canvas`).screenshot();
+    assert.ok(pixelSpread(png) > SPREAD_FLOOR, `${id} draws`);
+  }
+  save('embed-example.png', await page.screenshot({ fullPage: true }));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the page fits a 360 px wide screen', { timeout: 60_000 }, async () => {
+  const { page, errors } = await openPage(browser, `${server.url}#dataset=circle`, { width: 360, height: 740 });
+  await waitForIterations(page, 1);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `no horizontal scrolling: ${overflow} px too wide`);
+  save('narrow-page.png', await page.screenshot({ fullPage: true }));
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -1,0 +1,72 @@
+// MNIST for the page: the original training images, served gzipped and
+// decompressed in the browser with DecompressionStream. One download per
+// page however many demos ask for it.
+
+const IMAGE_SIDE = 28;
+const IMAGE_BYTES = IMAGE_SIDE * IMAGE_SIDE;
+const downloads = new Map();
+
+export const MNIST_URL = new URL('./data/train-images-idx3-ubyte.gz', import.meta.url).href;
+
+// Resolves to the IDX bytes. `onProgress({ phase, fraction })` is called
+// while downloading (fraction of bytes, when the size is known) and
+// decompressing.
+export function loadMnist(onProgress = () => {}, url = MNIST_URL) {
+  let entry = downloads.get(url);
+  if (!entry) {
+    entry = { listeners: new Set(), promise: null };
+    const report = (progress) => entry.listeners.forEach((listener) => listener(progress));
+    entry.promise = download(url, report);
+    downloads.set(url, entry);
+    entry.promise.catch(() => downloads.delete(url));
+  }
+  entry.listeners.add(onProgress);
+  return entry.promise.finally(() => entry.listeners.delete(onProgress));
+}
+
+async function download(url, report) {
+  report({ phase: 'downloading MNIST', fraction: 0 });
+  const response = await fetch(url);
+  if (!response.ok) {
+    throw new Error(`MNIST download failed: ${response.status} ${response.statusText} for ${url}`);
+  }
+  const total = Number(response.headers.get('content-length')) || 0;
+  const reader = response.body.getReader();
+  const chunks = [];
+  let received = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    received += value.length;
+    report({ phase: 'downloading MNIST', fraction: total ? received / total : null });
+  }
+  report({ phase: 'decompressing MNIST', fraction: null });
+  const stream = new Blob(chunks).stream().pipeThrough(new DecompressionStream('gzip'));
+  const bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+  report({ phase: 'MNIST ready', fraction: 1 });
+  return bytes;
+}
+
+// Draws `count` real digits from the IDX bytes into a 2-D canvas, one row.
+export function drawRealDigits(canvas, bytes, count = 8, offset = 0) {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const images = view.getUint32(4);
+  const context = canvas.getContext('2d');
+  canvas.width = count * (IMAGE_SIDE + 2);
+  canvas.height = IMAGE_SIDE + 2;
+  const picture = context.createImageData(canvas.width, canvas.height);
+  for (let n = 0; n < count; n++) {
+    // Spread the picks over the file, away from its sorted start.
+    const index = (offset + n * 7919) % images;
+    const pixels = bytes.subarray(16 + index * IMAGE_BYTES, 16 + (index + 1) * IMAGE_BYTES);
+    for (let y = 0; y < IMAGE_SIDE; y++) {
+      for (let x = 0; x < IMAGE_SIDE; x++) {
+        const at = ((y + 1) * canvas.width + n * (IMAGE_SIDE + 2) + x + 1) * 4;
+        const level = pixels[y * IMAGE_SIDE + x];
+        picture.data.set([level, level, level, 255], at);
+      }
+    }
+  }
+  context.putImageData(picture, 0, 0);
+}
