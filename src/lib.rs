@@ -4,6 +4,7 @@
 //! Shape legend (code, comments and shaders): `B` batch, `Z` latent,
 //! `H` hidden width, `X` sample width (784 for MNIST, 2 for the mixtures).
 
+pub mod bench;
 pub mod checks;
 pub mod config;
 pub mod cpu;

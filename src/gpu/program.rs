@@ -135,6 +135,8 @@ struct Dispatch {
 
 pub struct Program {
     dispatches: Vec<Dispatch>,
+    /// The GEMMs among the dispatches (for FLOP counts).
+    gemms: Vec<GemmSpec>,
     /// Every dispatch's uniform block, at `uniform_offsets`.
     uniforms: wgpu::Buffer,
     uniform_offsets: Vec<u64>,
@@ -195,8 +197,16 @@ impl Program {
                 }
             })
             .collect();
+        let gemms = ops
+            .iter()
+            .filter_map(|(_, op)| match op {
+                Op::Gemm { spec, .. } => Some(*spec),
+                _ => None,
+            })
+            .collect();
         Program {
             dispatches,
+            gemms,
             uniforms,
             uniform_offsets: offsets,
         }
@@ -229,6 +239,31 @@ impl Program {
         pass.set_bind_group(0, &dispatch.bind_group, &[]);
         let [x, y, z] = dispatch.workgroups;
         pass.dispatch_workgroups(x, y, z);
+    }
+
+    /// The GEMMs this program runs, in order.
+    pub fn gemms(&self) -> &[GemmSpec] {
+        &self.gemms
+    }
+
+    /// Records every dispatch in a compute pass of its own whose start and
+    /// end are written to `queries` at 2i and 2i + 1 (timing each kernel).
+    pub fn encode_timed(&self, encoder: &mut wgpu::CommandEncoder, queries: &wgpu::QuerySet, first: u32) {
+        for (i, dispatch) in self.dispatches.iter().enumerate() {
+            let index = first + 2 * i as u32;
+            let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
+                label: Some(dispatch.label),
+                timestamp_writes: Some(wgpu::ComputePassTimestampWrites {
+                    query_set: queries,
+                    beginning_of_pass_write_index: Some(index),
+                    end_of_pass_write_index: Some(index + 1),
+                }),
+            });
+            pass.set_pipeline(&dispatch.pipeline);
+            pass.set_bind_group(0, &dispatch.bind_group, &[]);
+            let [x, y, z] = dispatch.workgroups;
+            pass.dispatch_workgroups(x, y, z);
+        }
     }
 
     /// Dispatches per encode.

@@ -562,6 +562,71 @@ impl GpuTrainer {
         );
     }
 
+    /// The GEMMs of one iteration, in order (k discriminator updates, one
+    /// generator update).
+    pub fn iteration_gemms(&self) -> Vec<crate::params::GemmSpec> {
+        let mut gemms = Vec::new();
+        for _ in 0..self.config.disc_steps {
+            gemms.extend_from_slice(self.disc_step.gemms());
+        }
+        gemms.extend_from_slice(self.gen_step.gemms());
+        gemms
+    }
+
+    /// Floating-point operations of one iteration's GEMMs (2 per multiply-add).
+    pub fn flops_per_iteration(&self) -> f64 {
+        self.iteration_gemms().iter().map(|g| 2.0 * g.macs() as f64).sum()
+    }
+
+    /// GPU time of every dispatch of one iteration, in milliseconds, from
+    /// timestamp queries (each dispatch in a pass of its own); None where
+    /// the device has no timestamp queries.
+    pub async fn time_iteration_kernels(&mut self) -> Result<Option<Vec<(&'static str, f64)>>, Error> {
+        let device = &self.ctx.device;
+        if !device.features().contains(wgpu::Features::TIMESTAMP_QUERY) {
+            return Ok(None);
+        }
+        let k = self.config.disc_steps as usize;
+        let dispatches = self.disc_step.len() * k + self.gen_step.len();
+        let count = 2 * dispatches as u32;
+        let queries = device.create_query_set(&wgpu::QuerySetDescriptor {
+            label: Some("kernel times"),
+            ty: wgpu::QueryType::Timestamp,
+            count,
+        });
+        let resolved = device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("kernel times"),
+            size: u64::from(count) * 8,
+            usage: wgpu::BufferUsages::QUERY_RESOLVE | wgpu::BufferUsages::COPY_SRC,
+            mapped_at_creation: false,
+        });
+        let mut encoder = device.create_command_encoder(&Default::default());
+        let mut labels = Vec::with_capacity(dispatches);
+        for step in 0..k {
+            let first = 2 * (step * self.disc_step.len()) as u32;
+            self.disc_step.encode_timed(&mut encoder, &queries, first);
+            labels.extend(self.disc_step.labels());
+        }
+        let first = 2 * (k * self.disc_step.len()) as u32;
+        self.gen_step.encode_timed(&mut encoder, &queries, first);
+        labels.extend(self.gen_step.labels());
+        encoder.resolve_query_set(&queries, 0..count, &resolved, 0);
+        let ticks: Vec<u64> = bytemuck::pod_collect_to_vec(
+            &PendingRead::start(&self.ctx, encoder, &resolved, 0, u64::from(count) * 8)
+                .bytes()
+                .await?,
+        );
+        self.iterations += 1;
+        let period_ns = f64::from(self.ctx.queue.get_timestamp_period());
+        Ok(Some(
+            labels
+                .into_iter()
+                .zip(ticks.chunks_exact(2))
+                .map(|(label, pair)| (label, pair[1].saturating_sub(pair[0]) as f64 * period_ns * 1e-6))
+                .collect(),
+        ))
+    }
+
     /// Wall time of each dispatch of one iteration, each submitted alone
     /// `repeats` times and waited for: (program, label, seconds per dispatch).
     /// Native only; includes the adapter's per-submit overhead.

@@ -125,6 +125,39 @@ test('MNIST downloads with progress, trains and draws digits', { timeout: 240_00
   await page.close();
 });
 
+test('the default MNIST model (the reference GAN) builds and trains', { timeout: 300_000 }, async () => {
+  // Seconds per iteration on SwiftShader: this checks that the full model
+  // runs in the browser, not how fast.
+  const { page, errors } = await openPage(browser, `${server.url}#dataset=mnist`);
+  await waitForIterations(page, 2, '.gan-demo', 280_000);
+  const config = await page.evaluate(() => window.ganDemo.config);
+  assert.deepEqual([config.latentSize, config.genHidden, config.discHidden, config.batchSize], [
+    100,
+    [256, 512, 1024],
+    [1024, 512, 256],
+    64,
+  ]);
+  const start = await page.evaluate(() => ({ time: performance.now(), done: window.ganDemo.completed }));
+  await waitForIterations(page, start.done + 2, '.gan-demo', 280_000);
+  const end = await page.evaluate(() => ({ time: performance.now(), done: window.ganDemo.completed }));
+  measured['mnist-default'] = {
+    adapter: await page.evaluate(() => window.ganDemo.trainer.adapterName),
+    iterationsPerSecond: Number((((end.done - start.done) * 1000) / (end.time - start.time)).toFixed(3)),
+    config,
+  };
+  // Pause and let the queued iterations finish: a screenshot needs a frame,
+  // and seconds-long iterations hold them back.
+  await page.evaluate(() => window.ganDemo.stop());
+  await page.waitForFunction(
+    () => (window.ganDemo.trainer.stats()?.iteration ?? -1) + 1 >= window.ganDemo.trainer.iteration,
+    null,
+    { timeout: 120_000 },
+  );
+  save('mnist-default-page.png', await page.screenshot({ fullPage: true, timeout: 120_000 }));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('controls write the URL and a URL sets the controls', { timeout: 180_000 }, async () => {
   const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });

