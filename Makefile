@@ -5,7 +5,7 @@ CHROMEDRIVER = $(shell command -v chromedriver)
 # SwiftShader (the browser's CPU WebGPU) is slow; give a test run time.
 export WASM_BINDGEN_TEST_TIMEOUT ?= 1800
 
-.PHONY: setup serve page test lint test-native test-browser test-e2e train-ring8 train-mnist
+.PHONY: setup serve page test lint test-native test-browser test-e2e bench train-ring8 train-mnist
 
 ## Install whatever is missing (Debian packages, wasm tools, npm packages).
 setup:
@@ -36,6 +36,10 @@ test-browser:
 
 test-e2e: page
 	node --test --test-concurrency=1 tests/e2e/
+
+## Speed on this machine's GPU: a table, and JSON under results/.
+bench: setup
+	cargo run --release -- bench
 
 ## Examples of the native CLI.
 train-ring8:

@@ -16,11 +16,13 @@ struct AdamParams {
 }
 
 @group(0) @binding(0) var<uniform> p: AdamParams;
-@group(0) @binding(1) var<storage, read> grads: array<f32>;
+// Four parameters per element: buffers are padded to 16 bytes, and the
+// padding has zero gradient and moments, so updating it changes nothing.
+@group(0) @binding(1) var<storage, read> grads: array<vec4<f32>>;
 @group(0) @binding(2) var<storage, read> counters: array<u32, 4>;
-@group(0) @binding(3) var<storage, read_write> weights: array<f32>;
-@group(0) @binding(4) var<storage, read_write> adam_m: array<f32>;
-@group(0) @binding(5) var<storage, read_write> adam_v: array<f32>;
+@group(0) @binding(3) var<storage, read_write> weights: array<vec4<f32>>;
+@group(0) @binding(4) var<storage, read_write> adam_m: array<vec4<f32>>;
+@group(0) @binding(5) var<storage, read_write> adam_v: array<vec4<f32>>;
 
 // beta^t, with 0^t = 0 spelled out: pow(0, t) goes through log2(0).
 fn beta_power(beta: f32, t: f32) -> f32 {
@@ -36,7 +38,8 @@ fn adam(
     let bias1 = 1.0 - beta_power(p.beta1, t);
     let bias2_sqrt = sqrt(1.0 - beta_power(p.beta2, t));
     let step = p.lr / bias1;
-    for (var i = gid.x; i < p.count; i += groups.x * 256u) {
+    let quads = (p.count + 3u) / 4u;
+    for (var i = gid.x; i < quads; i += groups.x * 256u) {
         let g = grads[i];
         let m = p.beta1 * adam_m[i] + (1.0 - p.beta1) * g;
         let v = p.beta2 * adam_v[i] + (1.0 - p.beta2) * g * g;

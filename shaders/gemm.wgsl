@@ -10,10 +10,24 @@
 // the bias, so the virtual ones column of an augmented A adds the bias in the
 // forward pass and sums dY into db in the weight gradient.
 //
-// Tiling: a 16×16 workgroup computes a 64×64 block of C, stepping through K
-// in slabs of 16 staged in workgroup memory; each invocation accumulates a
-// 4×4 register block at rows ly + 16i, cols lx + 16j, so reads of the staged
-// tiles broadcast and stores to C coalesce.
+// Two tilings, chosen per adapter (gpu::kernels::preferred_tiling):
+//   gemm         a 16×16 workgroup computes a 64×64 block of C, stepping
+//                through K in slabs of 16 staged in workgroup memory; each
+//                invocation keeps a 4×4 register block at rows ly + 16i,
+//                cols lx + 16j, so reads of the staged tiles broadcast and
+//                stores to C coalesce (GPUs);
+//   gemm_direct  no workgroup memory or barriers: each invocation of an 8×8
+//                workgroup keeps an 8×8 register block and reads A and B
+//                straight from storage (CPU rasterisers such as lavapipe and
+//                SwiftShader, which run barriers slowly and cache well).
+//
+// This file is a template (src/shaders.rs expands it): a line ending in
+// `// unroll i in NAME` is repeated for i = 0 .. NAME−1 with `$i` replaced,
+// `// unroll i j in NAME` for every (i, j), and {NAME} is the block size.
+// Register blocks are written out this way because compilers that do not
+// unroll loops (SwiftShader's) keep an indexed local array in memory: the
+// unrolled 8×8 kernel runs 11× faster there than the same loops over an
+// array, and 2.4× faster on lavapipe (BENCHMARKS.md).
 
 override TRANS_A: bool = false;
 override TRANS_B: bool = false;
@@ -47,10 +61,11 @@ struct GemmParams {
 @group(0) @binding(3) var<storage, read> aux: array<f32>;
 @group(0) @binding(4) var<storage, read_write> c: array<f32>;
 
-const TILE: u32 = 64u;     // rows and columns of C per workgroup
-const TILE_K: u32 = 16u;   // depth of one staged slab
-const SIDE: u32 = 16u;     // invocations per workgroup side
-const BLOCK: u32 = 4u;     // outputs per invocation per side
+const SHARED_BLOCK: u32 = {SHARED}u; // outputs per invocation per side
+const SIDE: u32 = 16u;               // invocations per workgroup side
+const TILE: u32 = 64u;               // SIDE × SHARED_BLOCK rows and columns of C
+const TILE_K: u32 = 16u;             // depth of one staged slab
+const DIRECT_BLOCK: u32 = {DIRECT}u;
 // Beyond |y| = 9.01 tanh is ±1 in f32; clamping keeps exp-based tanh finite.
 const TANH_CLAMP: f32 = 10.0;
 
@@ -102,15 +117,22 @@ fn epilogue(value: f32, row: u32, col: u32) -> f32 {
     }
 }
 
+// C[row][col] = epilogue(value), inside the matrix only.
+fn store(row: u32, col: u32, value: f32) {
+    if (row < p.m && col < p.n) {
+        c[p.c_offset + row * p.ldc + col] = epilogue(value, row, col);
+    }
+}
+
 @compute @workgroup_size(16, 16)
 fn gemm(
     @builtin(workgroup_id) wg: vec3<u32>,
     @builtin(local_invocation_id) lid: vec3<u32>,
     @builtin(local_invocation_index) flat: u32,
 ) {
-    let row0 = wg.y * TILE;
-    let col0 = wg.x * TILE;
-    var acc: array<f32, 16>;
+    let row0 = wg.y * TILE + lid.y;
+    let col0 = wg.x * TILE + lid.x;
+    var acc_$i_$j = 0.0; // unroll i j in SHARED
     for (var k0 = 0u; k0 < p.k; k0 += TILE_K) {
         // Stage both slabs: 1024 values each, 4 per invocation, with
         // consecutive invocations on consecutive stored addresses.
@@ -118,53 +140,31 @@ fn gemm(
             let e = flat + i * 256u;
             let am = select(e / TILE_K, e % TILE, TRANS_A);
             let ak = select(e % TILE_K, e / TILE, TRANS_A);
-            tile_a[ak * TILE + am] = load_a(row0 + am, k0 + ak);
+            tile_a[ak * TILE + am] = load_a(wg.y * TILE + am, k0 + ak);
             let bn = select(e % TILE, e / TILE_K, TRANS_B);
             let bk = select(e / TILE, e % TILE_K, TRANS_B);
-            tile_b[bk * TILE + bn] = load_b(k0 + bk, col0 + bn);
+            tile_b[bk * TILE + bn] = load_b(k0 + bk, wg.x * TILE + bn);
         }
         workgroupBarrier();
         for (var kk = 0u; kk < TILE_K; kk++) {
-            var a_vals: array<f32, 4>;
-            var b_vals: array<f32, 4>;
-            for (var i = 0u; i < BLOCK; i++) {
-                a_vals[i] = tile_a[kk * TILE + lid.y + i * SIDE];
-                b_vals[i] = tile_b[kk * TILE + lid.x + i * SIDE];
-            }
-            for (var i = 0u; i < BLOCK; i++) {
-                for (var j = 0u; j < BLOCK; j++) {
-                    acc[i * BLOCK + j] = fma(a_vals[i], b_vals[j], acc[i * BLOCK + j]);
-                }
-            }
+            let a_$i = tile_a[kk * TILE + lid.y + $iu * SIDE]; // unroll i in SHARED
+            let b_$j = tile_b[kk * TILE + lid.x + $ju * SIDE]; // unroll j in SHARED
+            acc_$i_$j = fma(a_$i, b_$j, acc_$i_$j); // unroll i j in SHARED
         }
         workgroupBarrier();
     }
-    for (var i = 0u; i < BLOCK; i++) {
-        for (var j = 0u; j < BLOCK; j++) {
-            let row = row0 + lid.y + i * SIDE;
-            let col = col0 + lid.x + j * SIDE;
-            if (row < p.m && col < p.n) {
-                c[p.c_offset + row * p.ldc + col] = epilogue(acc[i * BLOCK + j], row, col);
-            }
-        }
-    }
+    store(row0 + $iu * SIDE, col0 + $ju * SIDE, acc_$i_$j); // unroll i j in SHARED
 }
 
-// The same product without workgroup memory or barriers: each invocation
-// of an 8×8 workgroup accumulates a 4×4 block of C reading A and B straight
-// from storage. CPU rasterisers (lavapipe, SwiftShader) run barriers and
-// large workgroups slowly and cache storage reads well, so there this wins.
 // Addresses are hoisted out of the k loop: rows and columns past the edge
 // are clamped (their results are never stored), and the ones column of an
 // augmented A is added after the loop instead of tested for on every k.
-const DIRECT_TILE: u32 = 32u; // 8 invocations × BLOCK
-
 @compute @workgroup_size(8, 8)
 fn gemm_direct(@builtin(global_invocation_id) gid: vec3<u32>) {
     // Rows along x: CPU rasterisers run neighbouring x invocations in SIMD
     // lanes, and a narrow C (one logit, two coordinates) still fills them.
-    let row0 = gid.x * BLOCK;
-    let col0 = gid.y * BLOCK;
+    let row0 = gid.x * DIRECT_BLOCK;
+    let col0 = gid.y * DIRECT_BLOCK;
     if (row0 >= p.m || col0 >= p.n) {
         return;
     }
@@ -176,46 +176,21 @@ fn gemm_direct(@builtin(global_invocation_id) gid: vec3<u32>) {
     // Forward form: op(A)'s last column is the virtual ones column.
     let ones_column = AUGMENT_A && !TRANS_A;
     let k_stored = select(p.k, p.a_cols, ones_column);
-    var a_base: array<u32, 4>;
-    var a_is_ones: array<bool, 4>;
-    var b_base: array<u32, 4>;
-    for (var i = 0u; i < BLOCK; i++) {
-        let row = min(row0 + i, p.m - 1u);
-        a_base[i] = p.a_offset + row * a_row_step;
-        // Weight-gradient form: op(A)'s last row is the ones row.
-        a_is_ones[i] = AUGMENT_A && TRANS_A && row == p.a_cols;
-        b_base[i] = p.b_offset + min(col0 + i, p.n - 1u) * b_col_step;
-    }
-    var acc: array<f32, 16>;
+    let a_row_$i = min(row0 + $iu, p.m - 1u); // unroll i in DIRECT
+    let a_base_$i = p.a_offset + a_row_$i * a_row_step; // unroll i in DIRECT
+    // Weight-gradient form: op(A)'s last row is the ones row.
+    let a_ones_$i = AUGMENT_A && TRANS_A && a_row_$i == p.a_cols; // unroll i in DIRECT
+    let b_base_$j = p.b_offset + min(col0 + $ju, p.n - 1u) * b_col_step; // unroll j in DIRECT
+    var acc_$i_$j = 0.0; // unroll i j in DIRECT
     for (var k = 0u; k < k_stored; k++) {
-        var a_vals: array<f32, 4>;
-        var b_vals: array<f32, 4>;
-        for (var i = 0u; i < BLOCK; i++) {
-            a_vals[i] = select(a[a_base[i] + k * a_k_step], 1.0, a_is_ones[i]);
-            b_vals[i] = b[b_base[i] + k * b_k_step];
-        }
-        for (var i = 0u; i < BLOCK; i++) {
-            for (var j = 0u; j < BLOCK; j++) {
-                acc[i * BLOCK + j] = fma(a_vals[i], b_vals[j], acc[i * BLOCK + j]);
-            }
-        }
+        let a_$i = select(a[a_base_$i + k * a_k_step], 1.0, a_ones_$i); // unroll i in DIRECT
+        let b_$j = b[b_base_$j + k * b_k_step]; // unroll j in DIRECT
+        acc_$i_$j = fma(a_$i, b_$j, acc_$i_$j); // unroll i j in DIRECT
     }
     if (ones_column) {
         // k = a_cols: op(A) is 1, op(B) is the bias row.
-        for (var j = 0u; j < BLOCK; j++) {
-            let bias = b[b_base[j] + k_stored * b_k_step];
-            for (var i = 0u; i < BLOCK; i++) {
-                acc[i * BLOCK + j] += bias;
-            }
-        }
+        let bias_$j = b[b_base_$j + k_stored * b_k_step]; // unroll j in DIRECT
+        acc_$i_$j += bias_$j; // unroll i j in DIRECT
     }
-    for (var i = 0u; i < BLOCK; i++) {
-        for (var j = 0u; j < BLOCK; j++) {
-            let row = row0 + i;
-            let col = col0 + j;
-            if (row < p.m && col < p.n) {
-                c[p.c_offset + row * p.ldc + col] = epilogue(acc[i * BLOCK + j], row, col);
-            }
-        }
-    }
+    store(row0 + $iu, col0 + $ju, acc_$i_$j); // unroll i j in DIRECT
 }

@@ -75,7 +75,7 @@ pub enum GemmTiling {
     /// `gemm`: 64×64 tiles staged in workgroup memory (GPUs).
     #[default]
     Shared,
-    /// `gemm_direct`: 32×32 per workgroup, no workgroup memory (CPU adapters).
+    /// `gemm_direct`: 64×64 per workgroup, no workgroup memory (CPU adapters).
     Direct,
 }
 
@@ -90,8 +90,8 @@ impl GemmTiling {
     /// Rows and columns of C one workgroup covers.
     pub fn tile(self) -> u32 {
         match self {
-            GemmTiling::Shared => 64,
-            GemmTiling::Direct => 32,
+            GemmTiling::Shared => 16 * crate::shaders::SHARED_BLOCK,
+            GemmTiling::Direct => 8 * crate::shaders::DIRECT_BLOCK,
         }
     }
 }

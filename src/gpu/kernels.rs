@@ -94,7 +94,7 @@ pub fn preferred_tiling(info: &wgpu::AdapterInfo) -> GemmTiling {
 
 impl Kernels {
     pub fn new(device: &wgpu::Device, gemm_tiling: GemmTiling) -> Kernels {
-        let gemm_module = shader_module(device, "gemm", shaders::GEMM);
+        let gemm_module = shader_module(device, "gemm", &shaders::gemm());
         let gemm_layout = bind_group_layout(device, "gemm", &GEMM_BINDINGS);
         let gemm_pipeline_layout = pipeline_layout(device, "gemm", &gemm_layout);
         let rng_module = shader_module(device, "rng", shaders::RNG);

@@ -102,15 +102,16 @@ impl Op<'_> {
     fn workgroups(&self) -> [u32; 3] {
         match self {
             Op::Gemm { spec, .. } => {
-                let (m, n) = (spec.params.m, spec.params.n);
+                let (m, n, tile) = (spec.params.m, spec.params.n, spec.variant.tiling.tile());
                 match spec.variant.tiling {
-                    GemmTiling::Shared => [n.div_ceil(64), m.div_ceil(64), 1],
+                    GemmTiling::Shared => [n.div_ceil(tile), m.div_ceil(tile), 1],
                     // gemm_direct puts rows along x.
-                    GemmTiling::Direct => [m.div_ceil(32), n.div_ceil(32), 1],
+                    GemmTiling::Direct => [m.div_ceil(tile), n.div_ceil(tile), 1],
                 }
             }
             Op::Loss { .. } => [1, 1, 1],
-            Op::Adam { params, .. } => [grid_workgroups(params.count), 1, 1],
+            // adam.wgsl updates four parameters per invocation.
+            Op::Adam { params, .. } => [grid_workgroups(params.count.div_ceil(4)), 1, 1],
             Op::DrawNormal { params, .. } => [grid_workgroups(params.count.div_ceil(4)), 1, 1],
             Op::Gather { params, .. } => [grid_workgroups(params.rows * params.row_len), 1, 1],
         }
