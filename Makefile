@@ -5,7 +5,7 @@ CHROMEDRIVER = $(shell command -v chromedriver)
 # SwiftShader (the browser's CPU WebGPU) is slow; give a test run time.
 export WASM_BINDGEN_TEST_TIMEOUT ?= 1800
 
-.PHONY: setup serve page test lint test-native test-browser test-e2e bench train-ring8 train-mnist
+.PHONY: setup serve page test lint test-native test-browser test-e2e bench bench-native bench-browser bench-pytorch train-ring8 train-mnist
 
 ## Install whatever is missing (Debian packages, wasm tools, npm packages).
 setup:
@@ -37,9 +37,22 @@ test-browser:
 test-e2e: page
 	node --test --test-concurrency=1 tests/e2e/
 
-## Speed on this machine's GPU: a table, and JSON under results/.
-bench: setup
+## Speed on this machine: native (default adapter) and in headless Chromium
+## against TensorFlow.js; tables on stdout, JSON under results/.
+bench: bench-native bench-browser
+
+bench-native: setup
 	cargo run --release -- bench
+
+# BENCH_SECONDS per run, BENCH_BATCH for the browser comparison.
+BENCH_SECONDS ?= 20
+BENCH_BATCH ?= 64
+bench-browser: setup page
+	node scripts/bench-browser.mjs $(BENCH_SECONDS) $(BENCH_BATCH)
+
+## PyTorch eager training the same model (CUDA when present), in .venv.
+bench-pytorch: setup
+	scripts/bench-pytorch.sh
 
 ## Examples of the native CLI.
 train-ring8:

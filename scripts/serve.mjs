@@ -33,14 +33,24 @@ function resolvePath(urlPath) {
   return null;
 }
 
-const server = createServer((request, response) => {
-  const path = resolvePath(request.url ?? '/');
-  let stat = null;
+// A file, or a folder's index.html (www/bench/).
+function statFile(path) {
   try {
-    stat = path && statSync(path);
+    const stat = statSync(path);
+    if (stat.isDirectory()) return statFile(join(path, 'index.html'));
+    return { path, stat };
   } catch {
-    stat = null;
+    return null;
   }
+}
+
+const ISOLATED = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
+
+const server = createServer((request, response) => {
+  const requested = resolvePath(request.url ?? '/');
+  const found = requested && statFile(requested);
+  const path = found?.path;
+  const stat = found?.stat;
   if (!stat || !stat.isFile()) {
     response.writeHead(404, { 'content-type': 'text/plain' });
     response.end('not found\n');
@@ -50,6 +60,9 @@ const server = createServer((request, response) => {
     'content-type': types[extname(path)] ?? 'application/octet-stream',
     'content-length': stat.size,
     'cache-control': 'no-cache',
+    // The benchmark page is cross-origin isolated so that TF.js's wasm
+    // backend may use threads (SharedArrayBuffer), as it would at its best.
+    ...(request.url?.startsWith('/www/bench/') ? ISOLATED : {}),
   });
   if (request.method === 'HEAD') {
     response.end();
@@ -61,4 +74,5 @@ const server = createServer((request, response) => {
 server.listen(port, host, () => {
   console.log(`livegan demo: http://${host}:${server.address().port}/`);
   console.log(`embedding example: http://${host}:${server.address().port}/www/embed-example.html`);
+  console.log(`benchmark against TensorFlow.js: http://${host}:${server.address().port}/www/bench/`);
 });

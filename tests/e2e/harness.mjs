@@ -1,43 +1,13 @@
-// Shared by the end-to-end tests: the served build, Debian's Chromium
-// driven by playwright-core (never a downloaded browser), screenshots and
-// pixel statistics.
+// Shared by the end-to-end tests: pages with their errors recorded,
+// screenshots and pixel statistics (server and browser: scripts/chromium.mjs).
 
-import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { PNG } from 'pngjs';
+import { ROOT } from '../../scripts/chromium.mjs';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-export const OUTPUT = `${root}test-output/e2e`;
+export { launch, startServer } from '../../scripts/chromium.mjs';
+export const OUTPUT = `${ROOT}test-output/e2e`;
 mkdirSync(OUTPUT, { recursive: true });
-
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const QUIET = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-// WebGPU on SwiftShader; the Vulkan/ANGLE flags make a WebGPU canvas
-// reach screenshots (without them frames render but screenshots are blank).
-export const WEBGPU = ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-vulkan=swiftshader', '--use-angle=swiftshader'];
-
-export async function startServer() {
-  const server = spawn(process.execPath, [`${root}scripts/serve.mjs`], {
-    env: { ...process.env, PORT: '0' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise((resolve, reject) => {
-    let text = '';
-    server.stdout.on('data', (chunk) => {
-      text += chunk;
-      const match = text.match(/http:\/\/127\.0\.0\.1:\d+\//);
-      if (match) resolve(match[0]);
-    });
-    server.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
-  return { url, close: () => server.kill() };
-}
-
-export async function launch(webgpu = true) {
-  return chromium.launch({ executablePath: CHROMIUM, args: [...QUIET, ...(webgpu ? WEBGPU : [])] });
-}
 
 // A page that records console errors and uncaught exceptions.
 export async function openPage(browser, url, viewport = { width: 1100, height: 900 }) {

@@ -1,0 +1,40 @@
+// The browser benchmark page (www/bench/, driven by `make bench-browser`)
+// keeps working: the engine and every pinned TensorFlow.js backend train
+// the reference model for a moment in headless Chromium and report a rate.
+// No speed is asserted (BENCHMARKS.md holds the figures).
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openPage, startServer } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launch(true);
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+test('the engine and TF.js (WebGPU, WebGL, wasm) all train the reference GAN', { timeout: 600_000 }, async () => {
+  const { page, errors } = await openPage(browser, `${server.url}www/bench/?seconds=1&batch=64`);
+  await page.waitForFunction(() => window.benchDone === true, null, { timeout: 540_000, polling: 500 });
+  const results = await page.evaluate(() => window.benchResults);
+  assert.deepEqual(
+    results.map((r) => r.run),
+    ['livegan', 'webgpu', 'webgl', 'wasm'],
+  );
+  for (const result of results) {
+    assert.equal(result.error, undefined, `${result.run}: ${result.error}`);
+    assert.ok(result.iterations >= 1, `${result.run} ran ${result.iterations} iterations`);
+    assert.ok(Number.isFinite(result.iterationsPerSecond) && result.iterationsPerSecond > 0, result.run);
+  }
+  assert.ok(results[0].adapter?.length > 0, 'the engine names its adapter');
+  assert.deepEqual(errors, []);
+  const rows = await page.locator('#results tbody tr').count();
+  assert.equal(rows, 4);
+});
