@@ -104,9 +104,7 @@ impl Op<'_> {
             Op::Gemm { spec, .. } => {
                 let (m, n, tile) = (spec.params.m, spec.params.n, spec.variant.tiling.tile());
                 match spec.variant.tiling {
-                    GemmTiling::Shared => [n.div_ceil(tile), m.div_ceil(tile), 1],
-                    // gemm_direct puts rows along x.
-                    GemmTiling::Direct => [m.div_ceil(tile), n.div_ceil(tile), 1],
+                    GemmTiling::Shared | GemmTiling::Direct => [n.div_ceil(tile), m.div_ceil(tile), 1],
                 }
             }
             Op::Loss { .. } => [1, 1, 1],
