@@ -277,6 +277,27 @@ pub struct AdamParams {
     pub _pad: [u32; 2],
 }
 
+impl AdamParams {
+    /// One network's update: `count` parameters at learning rate `lr`, the
+    /// update count t in `counter`, β1, β2 and ε from `config`.
+    pub fn new(
+        config: &crate::config::Config,
+        count: usize,
+        lr: f32,
+        counter: crate::streams::Counter,
+    ) -> AdamParams {
+        AdamParams {
+            count: count as u32,
+            counter: counter as u32,
+            lr,
+            beta1: config.beta1,
+            beta2: config.beta2,
+            eps: config.eps,
+            _pad: [0; 2],
+        }
+    }
+}
+
 /// `RandomParams` in shaders/rng.wgsl and shaders/gather.wgsl: draws keyed
 /// by (seed, stream, counters[counter] + counter_offset, index).
 #[repr(C)]

@@ -259,15 +259,7 @@ impl<F: Real> ReferenceGan<F> {
     }
 
     fn adam_params(&self, count: usize, lr: f32, counter: Counter) -> AdamParams {
-        AdamParams {
-            count: count as u32,
-            counter: counter as u32,
-            lr,
-            beta1: self.config.beta1,
-            beta2: self.config.beta2,
-            eps: self.config.eps,
-            _pad: [0; 2],
-        }
+        AdamParams::new(&self.config, count, lr, counter)
     }
 
     fn stats_slot(&mut self) -> &mut StatsRow<F> {

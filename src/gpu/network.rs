@@ -186,15 +186,7 @@ impl Network {
         counters: &'a wgpu::Buffer,
     ) -> Op<'a> {
         Op::Adam {
-            params: AdamParams {
-                count: self.layout.param_count as u32,
-                counter: counter as u32,
-                lr,
-                beta1: config.beta1,
-                beta2: config.beta2,
-                eps: config.eps,
-                _pad: [0; 2],
-            },
+            params: AdamParams::new(config, self.layout.param_count, lr, counter),
             grads: &self.grads,
             counters,
             weights: &self.params,

@@ -404,14 +404,8 @@ impl GpuTrainer {
         config.validate()?;
         self.config = config;
         // Adam is the last dispatch of each update program.
-        let adam = |network: &Network, lr: f32, counter: Counter| AdamParams {
-            count: network.layout.param_count as u32,
-            counter: counter as u32,
-            lr,
-            beta1: self.config.beta1,
-            beta2: self.config.beta2,
-            eps: self.config.eps,
-            _pad: [0; 2],
+        let adam = |network: &Network, lr: f32, counter: Counter| {
+            AdamParams::new(&self.config, network.layout.param_count, lr, counter)
         };
         let queue = &self.ctx.queue;
         let disc = adam(&self.discriminator, disc_lr, Counter::DiscUpdates);

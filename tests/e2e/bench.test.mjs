@@ -3,25 +3,14 @@
 // the reference model for a moment in headless Chromium and report a rate.
 // No speed is asserted (BENCHMARKS.md holds the figures).
 
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, startServer } from './harness.mjs';
+import { openPage, useBrowser } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch(true);
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const session = useBrowser();
 
 test('the engine and TF.js (WebGPU, WebGL, wasm) all train the reference GAN', { timeout: 600_000 }, async () => {
-  const { page, errors } = await openPage(browser, `${server.url}www/bench/?seconds=1&batch=64`);
+  const { page, errors } = await openPage(session.browser, `${session.server.url}www/bench/?seconds=1&batch=64`);
   await page.waitForFunction(() => window.benchDone === true, null, { timeout: 540_000, polling: 500 });
   const results = await page.evaluate(() => window.benchResults);
   assert.deepEqual(

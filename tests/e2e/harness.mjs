@@ -2,12 +2,30 @@
 // screenshots and pixel statistics (server and browser: scripts/chromium.mjs).
 
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { after, before } from 'node:test';
 import { PNG } from 'pngjs';
-import { ROOT } from '../../scripts/chromium.mjs';
+import { ROOT, launch, startServer } from '../../scripts/chromium.mjs';
 
-export { launch, startServer } from '../../scripts/chromium.mjs';
+export { launch };
 export const OUTPUT = `${ROOT}test-output/e2e`;
 mkdirSync(OUTPUT, { recursive: true });
+
+// The demo's server and a WebGPU Chromium for one test file: started
+// before its tests, closed after them (`onClose` first, e.g. to save what
+// was measured). Read `.server` and `.browser` inside tests.
+export function useBrowser(onClose) {
+  const session = { server: null, browser: null };
+  before(async () => {
+    session.server = await startServer();
+    session.browser = await launch(true);
+  });
+  after(async () => {
+    await onClose?.();
+    await session.browser?.close();
+    session.server?.close();
+  });
+  return session;
+}
 
 // A page that records console errors and uncaught exceptions.
 export async function openPage(browser, url, viewport = { width: 1100, height: 900 }) {

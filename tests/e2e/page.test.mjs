@@ -2,7 +2,7 @@
 // (SwiftShader), against the served build. Screenshots and measured rates
 // go to test-output/e2e/.
 
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   demoState,
@@ -10,7 +10,7 @@ import {
   openPage,
   pixelSpread,
   save,
-  startServer,
+  useBrowser,
   waitForIterations,
 } from './harness.mjs';
 
@@ -23,20 +23,8 @@ const SPREAD_FLOOR = 6;
 // page test uses a small one so that iterations visibly advance.
 const SMALL_MNIST = 'dataset=mnist&gHidden=64&dHidden=64&batch=16';
 
-let server;
-let browser;
 const measured = {};
-
-before(async () => {
-  server = await startServer();
-  browser = await launch(true);
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-  save('metrics.json', `${JSON.stringify(measured, null, 2)}\n`);
-});
+const session = useBrowser(() => save('metrics.json', `${JSON.stringify(measured, null, 2)}\n`));
 
 // Requests that left the page's origin (there must be none).
 function watchOrigin(page, origin) {
@@ -49,8 +37,8 @@ function watchOrigin(page, origin) {
 }
 
 async function checkTraining(name, hash) {
-  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
-  const outside = watchOrigin(page, server.url);
+  const page = await session.browser.newPage({ viewport: { width: 1100, height: 900 } });
+  const outside = watchOrigin(page, session.server.url);
   const errors = [];
   page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
   page.on('pageerror', (error) => errors.push(error.message));
@@ -62,7 +50,7 @@ async function checkTraining(name, hash) {
       if (text && window.statusLog.at(-1) !== text) window.statusLog.push(text);
     }).observe(document, { subtree: true, childList: true, characterData: true });
   });
-  await page.goto(`${server.url}#${hash}`);
+  await page.goto(`${session.server.url}#${hash}`);
   await waitForIterations(page, 3);
   const start = Number((await demoState(page)).iteration);
   // Long enough for the page's once-a-second rate figures to settle.
@@ -128,7 +116,7 @@ test('MNIST downloads with progress, trains and draws digits', { timeout: 240_00
 test('the default MNIST model (the reference GAN) builds and trains', { timeout: 300_000 }, async () => {
   // Seconds per iteration on SwiftShader: this checks that the full model
   // runs in the browser, not how fast.
-  const { page, errors } = await openPage(browser, `${server.url}#dataset=mnist`);
+  const { page, errors } = await openPage(session.browser, `${session.server.url}#dataset=mnist`);
   await waitForIterations(page, 2, '.gan-demo', 280_000);
   const config = await page.evaluate(() => window.ganDemo.config);
   assert.deepEqual([config.latentSize, config.genHidden, config.discHidden, config.batchSize], [
@@ -159,12 +147,12 @@ test('the default MNIST model (the reference GAN) builds and trains', { timeout:
 });
 
 test('controls write the URL and a URL sets the controls', { timeout: 180_000 }, async () => {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+  const context = await session.browser.newContext({ viewport: { width: 1100, height: 900 } });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: session.server.url });
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(`${server.url}#dataset=grid25&batch=64&steps=10&arrows=1&seed=5&lrG=0.0003`);
+  await page.goto(`${session.server.url}#dataset=grid25&batch=64&steps=10&arrows=1&seed=5&lrG=0.0003`);
   await waitForIterations(page, 1);
   const value = (selector) => page.locator(selector).first().inputValue();
   assert.equal(await value('[data-field="dataset"]'), 'grid25');
@@ -205,13 +193,13 @@ test('controls write the URL and a URL sets the controls', { timeout: 180_000 },
   assert.equal(copied, await page.evaluate(() => location.href));
   assert.match(copied, /dataset=grid25/);
   // Flags for embedding hide the controls and leave the demo paused.
-  await page.goto(`${server.url}#dataset=ring8&controls=0&autoplay=0`);
+  await page.goto(`${session.server.url}#dataset=ring8&controls=0&autoplay=0`);
   await page.reload();
   await page.waitForFunction(() => document.querySelector('.gan-demo').dataset.state === 'ready');
   assert.equal(await page.locator('.gd-controls').isVisible(), false);
   assert.equal((await demoState(page)).playing, 'false');
   // A bad value in a link is reported and replaced by its default.
-  await page.goto(`${server.url}#dataset=ring8&batch=zero`);
+  await page.goto(`${session.server.url}#dataset=ring8&batch=zero`);
   await page.reload();
   await page.waitForFunction(() => document.querySelector('.gd-notice').textContent.includes('batch=zero'));
   assert.deepEqual(errors, []);
@@ -228,7 +216,7 @@ test('without WebGPU the page explains what it needs', { timeout: 60_000 }, asyn
     });
     const errors = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(server.url);
+    await page.goto(session.server.url);
     await page.waitForFunction(() => document.querySelector('.gan-demo').dataset.state === 'no-webgpu');
     const text = await page.locator('.gd-status').innerText();
     assert.match(text, /needs WebGPU/);
@@ -242,7 +230,7 @@ test('without WebGPU the page explains what it needs', { timeout: 60_000 }, asyn
 });
 
 test('the embedding example mounts two working demos', { timeout: 180_000 }, async () => {
-  const { page, errors } = await openPage(browser, `${server.url}www/embed-example.html`, {
+  const { page, errors } = await openPage(session.browser, `${session.server.url}www/embed-example.html`, {
     width: 1100,
     height: 1800,
   });
@@ -261,7 +249,7 @@ test('the embedding example mounts two working demos', { timeout: 180_000 }, asy
 });
 
 test('the page fits a 360 px wide screen', { timeout: 60_000 }, async () => {
-  const { page, errors } = await openPage(browser, `${server.url}#dataset=circle`, { width: 360, height: 740 });
+  const { page, errors } = await openPage(session.browser, `${session.server.url}#dataset=circle`, { width: 360, height: 740 });
   await waitForIterations(page, 1);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `no horizontal scrolling: ${overflow} px too wide`);
