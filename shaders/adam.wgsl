@@ -1,6 +1,7 @@
 // Adam, bias-corrected, in PyTorch's form; one dispatch updates a whole
 // network, since parameters, gradients and both moments share one flat
-// layout. CPU twin: src/cpu/adam.rs.
+// layout. Prepended with WORKGROUP_SIZE (src/kernels/adam.rs). CPU twin:
+// src/cpu/adam.rs.
 
 struct AdamParams {
     count: u32,
@@ -29,7 +30,7 @@ fn beta_power(beta: f32, t: f32) -> f32 {
     return select(pow(beta, t), 0.0, beta == 0.0);
 }
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(WORKGROUP_SIZE)
 fn adam(
     @builtin(global_invocation_id) gid: vec3<u32>,
     @builtin(num_workgroups) groups: vec3<u32>,
@@ -39,7 +40,7 @@ fn adam(
     let bias2_sqrt = sqrt(1.0 - beta_power(p.beta2, t));
     let step = p.lr / bias1;
     let quads = (p.count + 3u) / 4u;
-    for (var i = gid.x; i < quads; i += groups.x * 256u) {
+    for (var i = gid.x; i < quads; i += groups.x * WORKGROUP_SIZE) {
         let g = grads[i];
         let m = p.beta1 * adam_m[i] + (1.0 - p.beta1) * g;
         let v = p.beta2 * adam_v[i] + (1.0 - p.beta2) * g * g;

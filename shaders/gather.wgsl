@@ -1,5 +1,7 @@
 // The real batch: `rows` dataset rows chosen by hash, written as f32.
-// Prepended with hash.wgsl. CPU twin: src/cpu/gather.rs.
+// Prepended with hash.wgsl and WORKGROUP_SIZE (src/kernels/gather.rs).
+// CPU twin: src/cpu/gather.rs. Row r goes to out[out_offset + r × out_stride]:
+// a stride wider than the row leaves columns for other values (a label).
 //
 // MNIST arrives as bytes packed four per u32 (as f32 the 60k images would
 // exceed WebGPU's default 128 MiB binding limit); 2-D points as f32 bits.
@@ -10,6 +12,10 @@ struct GatherParams {
     row_len: u32,
     dataset_rows: u32,
     out_offset: u32,
+    out_stride: u32,
+    _pad0: u32,
+    _pad1: u32,
+    _pad2: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: GatherParams;
@@ -35,15 +41,15 @@ fn value_at(index: u32) -> f32 {
     return bitcast<f32>(data[index]);
 }
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(WORKGROUP_SIZE)
 fn gather(
     @builtin(global_invocation_id) gid: vec3<u32>,
     @builtin(num_workgroups) groups: vec3<u32>,
 ) {
     let total = p.rows * p.row_len;
-    for (var e = gid.x; e < total; e += groups.x * 256u) {
+    for (var e = gid.x; e < total; e += groups.x * WORKGROUP_SIZE) {
         let row = e / p.row_len;
         let col = e % p.row_len;
-        out[p.out_offset + e] = value_at(source_row(row) * p.row_len + col);
+        out[p.out_offset + row * p.out_stride + col] = value_at(source_row(row) * p.row_len + col);
     }
 }

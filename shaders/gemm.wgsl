@@ -10,7 +10,7 @@
 // the bias, so the virtual ones column of an augmented A adds the bias in the
 // forward pass and sums dY into db in the weight gradient.
 //
-// Two tilings, chosen per adapter (gpu::kernels::preferred_tiling):
+// Two tilings, chosen per adapter (GemmTiling::preferred in src/kernels/gemm.rs):
 //   gemm         a 16×16 workgroup computes a 64×64 block of C, stepping
 //                through K in slabs of 16 staged in workgroup memory; each
 //                invocation keeps a 4×4 register block at rows ly + 16i,
@@ -22,9 +22,10 @@
 //                storage (CPU rasterisers such as lavapipe and SwiftShader,
 //                which run barriers slowly and cache well).
 //
-// This file is a template (src/shaders.rs expands it): a line ending in
+// This file is a template (src/kernels/gemm.rs expands it): a line ending in
 // `// unroll i in NAME` is repeated for i = 0 .. NAME−1 with `$i` replaced,
-// `// unroll i j in NAME` for every (i, j), and {NAME} is the block size.
+// `// unroll i j in NAME` for every (i, j), and {NAME} is the size NAME has
+// in src/kernels/gemm.rs (register blocks and workgroup sides).
 // Register blocks are written out this way because compilers that do not
 // unroll loops (SwiftShader's) keep an indexed local array in memory: the
 // unrolled 8×8 kernel runs 11× faster there than the same loops over an
@@ -63,16 +64,16 @@ struct GemmParams {
 @group(0) @binding(4) var<storage, read_write> c: array<f32>;
 
 const SHARED_BLOCK: u32 = {SHARED}u; // outputs per invocation per side
-const SIDE: u32 = 16u;               // invocations per workgroup side
-const TILE: u32 = 64u;               // SIDE × SHARED_BLOCK rows and columns of C
+const SIDE: u32 = {SHARED_SIDE}u;    // invocations per workgroup side
+const TILE: u32 = SIDE * SHARED_BLOCK; // rows and columns of C per workgroup
 const TILE_K: u32 = 16u;             // depth of one staged slab
 const DIRECT_BLOCK: u32 = {DIRECT}u;
-const DIRECT_STRIDE: u32 = 8u;        // gemm_direct's workgroup side
+const DIRECT_STRIDE: u32 = {DIRECT_SIDE}u; // gemm_direct's workgroup side
 // Beyond |y| = 9.01 tanh is ±1 in f32; clamping keeps exp-based tanh finite.
 const TANH_CLAMP: f32 = 10.0;
 
-var<workgroup> tile_a: array<f32, 1024>;  // [TILE_K][TILE]: op(A) slab, k-major
-var<workgroup> tile_b: array<f32, 1024>;  // [TILE_K][TILE]: op(B) slab
+var<workgroup> tile_a: array<f32, TILE_K * TILE>;  // [TILE_K][TILE]: op(A) slab, k-major
+var<workgroup> tile_b: array<f32, TILE_K * TILE>;  // [TILE_K][TILE]: op(B) slab
 
 // op(A)[row][col], zero outside the matrix.
 fn load_a(row: u32, col: u32) -> f32 {
@@ -126,7 +127,7 @@ fn store(row: u32, col: u32, value: f32) {
     }
 }
 
-@compute @workgroup_size(16, 16)
+@compute @workgroup_size(SIDE, SIDE)
 fn gemm(
     @builtin(workgroup_id) wg: vec3<u32>,
     @builtin(local_invocation_id) lid: vec3<u32>,
@@ -136,10 +137,10 @@ fn gemm(
     let col0 = wg.x * TILE + lid.x;
     var acc_$i_$j = 0.0; // unroll i j in SHARED
     for (var k0 = 0u; k0 < p.k; k0 += TILE_K) {
-        // Stage both slabs: 1024 values each, 4 per invocation, with
-        // consecutive invocations on consecutive stored addresses.
-        for (var i = 0u; i < 4u; i++) {
-            let e = flat + i * 256u;
+        // Stage both slabs (TILE_K × TILE values each, the same number per
+        // invocation), consecutive invocations on consecutive stored addresses.
+        for (var i = 0u; i < TILE_K * TILE / (SIDE * SIDE); i++) {
+            let e = flat + i * SIDE * SIDE;
             let am = select(e / TILE_K, e % TILE, TRANS_A);
             let ak = select(e % TILE_K, e / TILE, TRANS_A);
             tile_a[ak * TILE + am] = load_a(wg.y * TILE + am, k0 + ak);

@@ -1,5 +1,5 @@
 // Counter-based random numbers, prepended to the kernels that draw them
-// (rng.wgsl, gather.wgsl). CPU twin: src/cpu/hash.rs.
+// (normal.wgsl, gather.wgsl). CPU twin: src/cpu/hash.rs.
 //
 // Every draw is a pure function of (seed, stream, counter, index), so the
 // same seed replays the same run and no RNG state lives on the GPU.

@@ -1,5 +1,6 @@
 // Binary cross-entropy from logits, its gradient per logit, the batch
 // statistics and the step counters, in one single-workgroup dispatch.
+// Prepended with WORKGROUP_SIZE (src/kernels/loss.rs), a power of two.
 // CPU twin: src/cpu/loss.rs.
 //
 // Rows [0, real_count) of `logits` are real samples with target real_target;
@@ -36,7 +37,7 @@ const GEN_UPDATES: u32 = 2u;
 @group(0) @binding(4) var<storage, read_write> counters: array<u32, 4>;
 
 // (loss_real, loss_fake, prob_real, prob_fake) per invocation.
-var<workgroup> partial: array<vec4<f32>, 256>;
+var<workgroup> partial: array<vec4<f32>, WORKGROUP_SIZE>;
 
 // log(1 + e^x) without overflow.
 fn softplus(x: f32) -> f32 {
@@ -53,11 +54,11 @@ fn bce_with_logit(l: f32, t: f32) -> f32 {
     return t * softplus(-l) + (1.0 - t) * softplus(l);
 }
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(WORKGROUP_SIZE)
 fn loss(@builtin(local_invocation_index) thread: u32) {
     let total = p.real_count + p.fake_count;
     var sums = vec4<f32>(0.0);
-    for (var i = thread; i < total; i += 256u) {
+    for (var i = thread; i < total; i += WORKGROUP_SIZE) {
         let l = logits[i];
         let is_real = i < p.real_count;
         let want = select(p.fake_target, p.real_target, is_real);
@@ -75,7 +76,7 @@ fn loss(@builtin(local_invocation_index) thread: u32) {
     }
     partial[thread] = sums;
     workgroupBarrier();
-    for (var stride = 128u; stride > 0u; stride /= 2u) {
+    for (var stride = WORKGROUP_SIZE / 2u; stride > 0u; stride /= 2u) {
         if (thread < stride) {
             partial[thread] += partial[thread + stride];
         }

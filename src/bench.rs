@@ -9,10 +9,10 @@ use crate::checks::test_values;
 use crate::error::Error;
 use crate::gpu::buffers;
 use crate::gpu::context::GpuContext;
-use crate::gpu::kernels::Kernels;
-use crate::gpu::program::{Op, Program};
+use crate::gpu::pipelines::Pipelines;
+use crate::gpu::program::{Op, Ops, Program};
 use crate::gpu::readback::PendingRead;
-use crate::params::{Epilogue, GemmParams, GemmSpec, GemmTiling, GemmVariant};
+use crate::kernels::gemm::{Epilogue, Gemm, GemmBuffers, GemmParams, GemmSpec, GemmTiling};
 
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -32,7 +32,7 @@ pub struct GemmTiming {
 /// A plain C = A·B of m × k by k × n, no transposes, no epilogue.
 pub fn square_spec(m: u32, n: u32, k: u32, tiling: GemmTiling) -> GemmSpec {
     GemmSpec {
-        variant: GemmVariant {
+        variant: Gemm {
             trans_a: false,
             trans_b: false,
             augment_a: false,
@@ -52,45 +52,31 @@ pub fn square_spec(m: u32, n: u32, k: u32, tiling: GemmTiling) -> GemmSpec {
     }
 }
 
-/// Elements each operand of `spec` reaches, so buffers can be sized.
-fn operand_lengths(spec: &GemmSpec) -> [usize; 4] {
-    let p = &spec.params;
-    let (m, n, k) = (p.m as usize, p.n as usize, p.k as usize);
-    let v = &spec.variant;
-    let a_rows = if v.trans_a { k } else { m };
-    let b_rows = if v.trans_b { n } else { k };
-    [
-        p.a_offset as usize + a_rows * p.lda as usize,
-        p.b_offset as usize + b_rows * p.ldb as usize,
-        p.aux_offset as usize + m * p.ldaux.max(1) as usize,
-        p.c_offset as usize + m * p.ldc as usize,
-    ]
-}
-
 /// Runs `spec` `repeats` times in one compute pass and reports its speed.
 pub async fn time_gemm(
     ctx: &GpuContext,
-    kernels: &Kernels,
+    pipelines: &Pipelines,
     label: &str,
     spec: GemmSpec,
     repeats: u32,
 ) -> Result<GemmTiming, Error> {
-    let [a_len, b_len, aux_len, c_len] = operand_lengths(&spec);
+    let [a_len, b_len, aux_len, c_len] = spec.operand_lengths();
     let a = buffers::storage_init(ctx, "a", &test_values(1, a_len, -1.0, 1.0))?;
     let b = buffers::storage_init(ctx, "b", &test_values(2, b_len, -1.0, 1.0))?;
     let aux = buffers::storage_init(ctx, "aux", &test_values(3, aux_len, -1.0, 1.0))?;
     let c = buffers::storage(ctx, "c", c_len)?;
-    let ops = [(
+    let mut ops = Ops::default();
+    ops.push(Op::gemm(
         "gemm",
-        Op::Gemm {
-            spec,
+        spec,
+        GemmBuffers {
             a: &a,
             b: &b,
             aux: &aux,
             c: &c,
         },
-    )];
-    let program = Program::build(ctx, kernels, "bench gemm", &ops);
+    ));
+    let program = Program::build(ctx, pipelines, "bench gemm", ops);
     let run = |queries: Option<&wgpu::QuerySet>| {
         let mut encoder = ctx.device.create_command_encoder(&Default::default());
         {
@@ -156,7 +142,7 @@ pub fn kernel_family(label: &str) -> &'static str {
         "weight grad" => "gemm weight grad",
         "disc loss" | "gen loss" => "loss",
         "disc adam" | "gen adam" => "adam",
-        "draw latent" => "rng",
+        "draw latent" => "normal",
         "gather real" => "gather",
         _ => "other",
     }
@@ -197,6 +183,6 @@ mod tests {
     #[test]
     fn operand_lengths_cover_transposed_layouts() {
         let spec = square_spec(3, 5, 7, GemmTiling::Shared);
-        assert_eq!(operand_lengths(&spec), [21, 35, 3, 15]);
+        assert_eq!(spec.operand_lengths(), [21, 35, 3, 15]);
     }
 }

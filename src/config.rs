@@ -5,55 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::data::DatasetKind;
 use crate::layout::{Activation, NetworkLayout};
-
-/// Which data the discriminator sees as real.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum DatasetKind {
-    /// 28×28 handwritten digits, pixels scaled to [-1, 1].
-    Mnist,
-    /// 8 Gaussians on a circle of radius 1, σ 0.01 (PacGAN's ring).
-    Ring8,
-    /// 25 Gaussians at {-4, -2, 0, 2, 4}², σ 0.05 (PacGAN's grid).
-    Grid25,
-    /// A two-armed spiral: a continuous 1-D manifold in the plane.
-    Spiral,
-    /// Points spread uniformly along a circle of radius 1.
-    Circle,
-}
-
-impl DatasetKind {
-    pub const ALL: [DatasetKind; 5] = [
-        DatasetKind::Mnist,
-        DatasetKind::Ring8,
-        DatasetKind::Grid25,
-        DatasetKind::Spiral,
-        DatasetKind::Circle,
-    ];
-
-    /// X in the shape legend: the width of one sample.
-    pub fn sample_width(self) -> usize {
-        match self {
-            DatasetKind::Mnist => crate::data::mnist::IMAGE_PIXELS,
-            _ => 2,
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            DatasetKind::Mnist => "mnist",
-            DatasetKind::Ring8 => "ring8",
-            DatasetKind::Grid25 => "grid25",
-            DatasetKind::Spiral => "spiral",
-            DatasetKind::Circle => "circle",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<DatasetKind> {
-        DatasetKind::ALL.into_iter().find(|d| d.name() == name)
-    }
-}
 
 /// Activation of every hidden layer (both networks).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -170,28 +123,94 @@ impl Config {
 
     /// Checks every field; the first bad one is reported.
     pub fn validate(&self) -> Result<(), ConfigError> {
-        check_int("latentSize", self.latent_size, 1, MAX_LATENT)?;
-        check_widths("genHidden", &self.gen_hidden)?;
-        check_widths("discHidden", &self.disc_hidden)?;
-        check_float("leakySlope", self.leaky_slope, 0.0, 1.0, "0 <= leakySlope < 1")?;
-        check_int("batchSize", self.batch_size, 1, MAX_BATCH)?;
-        check_lr("genLr", self.gen_lr)?;
-        check_lr("discLr", self.disc_lr)?;
-        check_float("beta1", self.beta1, 0.0, 1.0, "0 <= beta1 < 1")?;
-        check_float("beta2", self.beta2, 0.0, 1.0, "0 <= beta2 < 1")?;
-        if !(self.eps > 0.0 && self.eps <= 1.0) {
-            return Err(out_of_range("eps", self.eps, "0 < eps <= 1"));
-        }
-        check_int("discSteps", self.disc_steps, 1, MAX_DISC_STEPS)?;
-        check_float(
-            "labelSmoothing",
-            self.label_smoothing,
-            0.0,
-            0.5,
-            "0 <= labelSmoothing < 0.5",
-        )?;
-        check_int("sampleCount", self.sample_count, 1, MAX_SAMPLES)?;
-        Ok(())
+        self.fields()
+            .iter()
+            .try_for_each(|field| field.range.check(field.name, &field.value))
+    }
+
+    /// Every field's type and allowed values, in declaration order: what
+    /// the page's controls and links read (`Trainer.schema()`).
+    pub fn schema() -> Vec<FieldSchema> {
+        Config::default()
+            .fields()
+            .into_iter()
+            .map(|field| FieldSchema {
+                field: field.name,
+                range: field.range,
+                live: field.live,
+            })
+            .collect()
+    }
+
+    /// Each field by its JS name, with its value and what it may hold: the
+    /// one list that both `validate` and `schema` read.
+    fn fields(&self) -> Vec<Field<'_>> {
+        use FieldValue::{Choice, Float, Int, Widths};
+        let int = |min, max| Range::Int { min, max };
+        let float = |min, min_included, max, max_included| Range::Float {
+            min,
+            min_included,
+            max,
+            max_included,
+        };
+        let widths = Range::Widths {
+            max_layers: MAX_HIDDEN_LAYERS,
+            min: 1,
+            max: MAX_WIDTH,
+        };
+        let activation = match self.activation {
+            HiddenActivation::Relu => "relu",
+            HiddenActivation::LeakyRelu => "leaky_relu",
+        };
+        let field = |name, value, range| Field {
+            name,
+            value,
+            range,
+            live: false,
+        };
+        let lr = |name, value| Field {
+            live: true,
+            ..field(name, Float(value), float(0.0, false, 1.0, true))
+        };
+        vec![
+            field(
+                "dataset",
+                Choice(self.dataset.name()),
+                Range::Choice {
+                    values: DatasetKind::names(),
+                },
+            ),
+            field("latentSize", Int(self.latent_size), int(1, MAX_LATENT)),
+            field("genHidden", Widths(&self.gen_hidden), widths.clone()),
+            field("discHidden", Widths(&self.disc_hidden), widths),
+            field(
+                "activation",
+                Choice(activation),
+                Range::Choice {
+                    values: vec!["relu", "leaky_relu"],
+                },
+            ),
+            field(
+                "leakySlope",
+                Float(self.leaky_slope),
+                float(0.0, true, 1.0, false),
+            ),
+            field("batchSize", Int(self.batch_size), int(1, MAX_BATCH)),
+            // Learning rates change live, without a new model.
+            lr("genLr", self.gen_lr),
+            lr("discLr", self.disc_lr),
+            field("beta1", Float(self.beta1), float(0.0, true, 1.0, false)),
+            field("beta2", Float(self.beta2), float(0.0, true, 1.0, false)),
+            field("eps", Float(self.eps), float(0.0, false, 1.0, true)),
+            field("discSteps", Int(self.disc_steps), int(1, MAX_DISC_STEPS)),
+            field(
+                "labelSmoothing",
+                Float(self.label_smoothing),
+                float(0.0, true, 0.5, false),
+            ),
+            field("seed", Int(self.seed), int(0, u32::MAX)),
+            field("sampleCount", Int(self.sample_count), int(1, MAX_SAMPLES)),
+        ]
     }
 
     /// X: width of one sample.
@@ -236,10 +255,9 @@ impl Config {
         let dataset = match fields.get("dataset") {
             None => DatasetKind::Mnist,
             Some(name) => name.as_str().and_then(DatasetKind::from_name).ok_or_else(|| {
-                let names: Vec<_> = DatasetKind::ALL.iter().map(|d| d.name()).collect();
                 ConfigParseError(format!(
                     "config field `dataset` is {name}; allowed: one of {}",
-                    names.join(", ")
+                    DatasetKind::names().join(", ")
                 ))
             })?,
         };
@@ -277,54 +295,127 @@ fn shortest_f32<S: serde::Serializer>(value: &f32, serializer: S) -> Result<S::O
     serializer.serialize_f64(shortest)
 }
 
+/// What one config field may hold (`Config::schema`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum Range {
+    /// A whole number from `min` to `max`.
+    Int { min: u32, max: u32 },
+    /// A number between `min` and `max`, each bound included or not.
+    #[serde(rename_all = "camelCase")]
+    Float {
+        min: f32,
+        min_included: bool,
+        max: f32,
+        max_included: bool,
+    },
+    /// Up to `max_layers` layer widths, each from `min` to `max`.
+    #[serde(rename_all = "camelCase")]
+    Widths { max_layers: usize, min: u32, max: u32 },
+    /// One of `values`.
+    Choice { values: Vec<&'static str> },
+}
+
+/// One field of `Config::schema()`: its JS name, what it may hold, and
+/// whether it changes during training (true) or needs a new model.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FieldSchema {
+    pub field: &'static str,
+    #[serde(flatten)]
+    pub range: Range,
+    pub live: bool,
+}
+
+enum FieldValue<'a> {
+    Int(u32),
+    Float(f32),
+    Widths(&'a [u32]),
+    Choice(&'static str),
+}
+
+struct Field<'a> {
+    name: &'static str,
+    value: FieldValue<'a>,
+    range: Range,
+    live: bool,
+}
+
+impl Range {
+    fn check(&self, field: &'static str, value: &FieldValue<'_>) -> Result<(), ConfigError> {
+        match (self, value) {
+            (Range::Int { min, max }, FieldValue::Int(value)) => {
+                if (min..=max).contains(&value) {
+                    Ok(())
+                } else {
+                    Err(out_of_range(field, value, &format!("{min} to {max}")))
+                }
+            }
+            (
+                Range::Float {
+                    min,
+                    min_included,
+                    max,
+                    max_included,
+                },
+                &FieldValue::Float(value),
+            ) => {
+                // Written so that NaN fails.
+                let above = if *min_included {
+                    value >= *min
+                } else {
+                    value > *min
+                };
+                let below = if *max_included {
+                    value <= *max
+                } else {
+                    value < *max
+                };
+                if above && below {
+                    Ok(())
+                } else {
+                    let op = |included: bool| if included { "<=" } else { "<" };
+                    let allowed = format!("{min} {} {field} {} {max}", op(*min_included), op(*max_included));
+                    Err(out_of_range(field, value, &allowed))
+                }
+            }
+            (Range::Widths { max_layers, min, max }, FieldValue::Widths(widths)) => {
+                if widths.len() > *max_layers {
+                    return Err(out_of_range(
+                        field,
+                        format!("{} layers", widths.len()),
+                        &format!("at most {max_layers} hidden layers"),
+                    ));
+                }
+                match widths.iter().find(|w| !(min..=max).contains(w)) {
+                    Some(bad) => Err(out_of_range(
+                        field,
+                        format!("{widths:?} (width {bad})"),
+                        &format!("each width {min} to {max}"),
+                    )),
+                    None => Ok(()),
+                }
+            }
+            (Range::Choice { values }, FieldValue::Choice(value)) => {
+                if values.contains(value) {
+                    Ok(())
+                } else {
+                    Err(out_of_range(
+                        field,
+                        value,
+                        &format!("one of {}", values.join(", ")),
+                    ))
+                }
+            }
+            _ => Err(out_of_range(field, "of the wrong kind", &format!("{self:?}"))),
+        }
+    }
+}
+
 fn out_of_range(field: &'static str, value: impl std::fmt::Display, allowed: &str) -> ConfigError {
     ConfigError {
         field,
         value: value.to_string(),
         allowed: allowed.to_string(),
-    }
-}
-
-fn check_int(field: &'static str, value: u32, lo: u32, hi: u32) -> Result<(), ConfigError> {
-    if (lo..=hi).contains(&value) {
-        Ok(())
-    } else {
-        Err(out_of_range(field, value, &format!("{lo} to {hi}")))
-    }
-}
-
-/// `lo <= value < hi`, written so that NaN fails.
-fn check_float(field: &'static str, value: f32, lo: f32, hi: f32, allowed: &str) -> Result<(), ConfigError> {
-    if value >= lo && value < hi {
-        Ok(())
-    } else {
-        Err(out_of_range(field, value, allowed))
-    }
-}
-
-fn check_lr(field: &'static str, value: f32) -> Result<(), ConfigError> {
-    if value > 0.0 && value <= 1.0 {
-        Ok(())
-    } else {
-        Err(out_of_range(field, value, &format!("0 < {field} <= 1")))
-    }
-}
-
-fn check_widths(field: &'static str, widths: &[u32]) -> Result<(), ConfigError> {
-    if widths.len() > MAX_HIDDEN_LAYERS {
-        return Err(out_of_range(
-            field,
-            format!("{} layers", widths.len()),
-            &format!("at most {MAX_HIDDEN_LAYERS} hidden layers"),
-        ));
-    }
-    match widths.iter().find(|&&w| !(1..=MAX_WIDTH).contains(&w)) {
-        Some(bad) => Err(out_of_range(
-            field,
-            format!("{widths:?} (width {bad})"),
-            &format!("each width 1 to {MAX_WIDTH}"),
-        )),
-        None => Ok(()),
     }
 }
 
@@ -354,7 +445,7 @@ mod tests {
 
     #[test]
     fn every_preset_is_valid() {
-        for dataset in DatasetKind::ALL {
+        for &dataset in DatasetKind::ALL {
             Config::preset(dataset).validate().unwrap();
         }
     }
@@ -449,6 +540,86 @@ mod tests {
         assert_eq!(partial.dataset, DatasetKind::Ring8);
         assert_eq!(partial.seed, 7);
         assert_eq!(partial.batch_size, 64);
+    }
+
+    #[test]
+    fn the_schema_names_every_field_once_in_order() {
+        let json = serde_json::to_value(Config::default()).unwrap();
+        let keys: Vec<&str> = json.as_object().unwrap().keys().map(String::as_str).collect();
+        let mut schema: Vec<&str> = Config::schema().iter().map(|f| f.field).collect();
+        schema.sort_unstable();
+        let mut sorted_keys = keys.clone();
+        sorted_keys.sort_unstable();
+        assert_eq!(schema, sorted_keys);
+    }
+
+    #[test]
+    fn validation_accepts_each_bound_the_schema_gives_and_refuses_just_past_it() {
+        for spec in Config::schema() {
+            let with = |value: serde_json::Value| {
+                let mut json = serde_json::to_value(Config::default()).unwrap();
+                json[spec.field] = value;
+                serde_json::from_value::<Config>(json).map(|config| config.validate())
+            };
+            let accepted = |value: serde_json::Value| matches!(with(value.clone()), Ok(Ok(())));
+            match &spec.range {
+                Range::Int { min, max } => {
+                    assert!(
+                        accepted((*min).into()) && accepted((*max).into()),
+                        "{}",
+                        spec.field
+                    );
+                    if *min > 0 {
+                        assert!(!accepted((min - 1).into()), "{} below min", spec.field);
+                    }
+                    if *max < u32::MAX {
+                        assert!(!accepted((max + 1).into()), "{} above max", spec.field);
+                    }
+                }
+                Range::Float {
+                    min,
+                    min_included,
+                    max,
+                    max_included,
+                } => {
+                    let inside = f64::from(*min) + (f64::from(*max) - f64::from(*min)) / 2.0;
+                    assert!(accepted(inside.into()), "{}", spec.field);
+                    assert_eq!(
+                        accepted(f64::from(*min).into()),
+                        *min_included,
+                        "{} at min",
+                        spec.field
+                    );
+                    assert_eq!(
+                        accepted(f64::from(*max).into()),
+                        *max_included,
+                        "{} at max",
+                        spec.field
+                    );
+                }
+                Range::Widths { max_layers, min, max } => {
+                    assert!(
+                        accepted(serde_json::json!(vec![*max; *max_layers])),
+                        "{}",
+                        spec.field
+                    );
+                    assert!(accepted(serde_json::json!([min])), "{}", spec.field);
+                    assert!(
+                        !accepted(serde_json::json!(vec![*min; max_layers + 1])),
+                        "{}",
+                        spec.field
+                    );
+                    assert!(!accepted(serde_json::json!([max + 1])), "{}", spec.field);
+                    assert!(!accepted(serde_json::json!([min - 1])), "{}", spec.field);
+                }
+                Range::Choice { values } => {
+                    for value in values {
+                        assert!(accepted((*value).into()), "{} = {value}", spec.field);
+                    }
+                    assert!(!accepted("none of these".into()), "{}", spec.field);
+                }
+            }
+        }
     }
 
     #[test]

@@ -12,9 +12,9 @@ pub mod data;
 pub mod error;
 pub mod gpu;
 pub mod init;
+pub mod kernels;
 pub mod layout;
 pub mod metrics;
-pub mod params;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod plot;
 pub mod reference;

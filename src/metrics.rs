@@ -58,13 +58,15 @@ pub fn mode_coverage(mixture: &Mixture, samples: &[f32]) -> ModeCoverage {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::DatasetKind;
+    use crate::data::DatasetKind;
     use crate::data::mixtures::point;
 
     #[test]
     fn real_data_covers_every_mode_with_high_quality() {
         let mixture = Mixture::ring8();
-        let samples: Vec<f32> = (0..2500).flat_map(|i| point(DatasetKind::Ring8, 9, i)).collect();
+        let samples: Vec<f32> = (0..2500)
+            .flat_map(|i| point(DatasetKind::Ring8, 9, i).unwrap())
+            .collect();
         let coverage = mode_coverage(&mixture, &samples);
         assert_eq!(coverage.modes_covered, 8);
         // P(χ²₂ ≤ 9) = 1 - e^-4.5 ≈ 0.989.

@@ -8,15 +8,18 @@
 use crate::config::Config;
 use crate::cpu::activation::{activate, activation_grad};
 use crate::cpu::adam::adam;
-use crate::cpu::gather::{gather_bytes, gather_floats};
+use crate::cpu::gather::gather;
 use crate::cpu::loss::{StatsRow, loss};
+use crate::cpu::normal::normals;
 use crate::cpu::real::Real;
-use crate::cpu::rng::normals;
-use crate::data::{Dataset, DatasetValues};
+use crate::data::Dataset;
 use crate::gpu::stats::STATS_CAPACITY;
 use crate::init::init_params;
+use crate::kernels::adam::AdamParams;
+use crate::kernels::gather::GatherParams;
+use crate::kernels::loss::{LOSS_MODE_DISC, LOSS_MODE_GEN, LossParams};
+use crate::kernels::normal::RandomParams;
 use crate::layout::{LayerShape, NetworkLayout};
-use crate::params::{AdamParams, GatherParams, LOSS_MODE_DISC, LOSS_MODE_GEN, LossParams, RandomParams};
 use crate::streams::{self, Counter};
 
 /// out (rows × outputs) = act(inp (rows × inputs) · W + b)
@@ -176,12 +179,11 @@ impl<F: Real> ReferenceGan<F> {
             row_len: self.dataset.row_len as u32,
             dataset_rows: self.dataset.rows as u32,
             out_offset: 0,
+            out_stride: self.dataset.row_len as u32,
+            _pad: [0; 3],
         };
         let mut out = vec![F::zero(); self.batch() * self.dataset.row_len];
-        match &self.dataset.values {
-            DatasetValues::Bytes(bytes) => gather_bytes(&params, &self.counters, bytes, &mut out),
-            DatasetValues::Floats(values) => gather_floats(&params, &self.counters, values, &mut out),
-        }
+        gather(&params, &self.counters, &self.dataset.values, &mut out);
         out
     }
 

@@ -1,47 +1,6 @@
-//! WGSL sources, compiled into the binary. Kernels that draw random numbers
-//! are prefixed with the hash library (WGSL has no includes), and the GEMM
-//! file is a template whose register blocks are unrolled here (see its
-//! header).
-
-pub const HASH: &str = include_str!("../shaders/hash.wgsl");
-pub const GEMM_TEMPLATE: &str = include_str!("../shaders/gemm.wgsl");
-pub const LOSS: &str = include_str!("../shaders/loss.wgsl");
-pub const ADAM: &str = include_str!("../shaders/adam.wgsl");
-pub const RENDER: &str = include_str!("../shaders/render.wgsl");
-pub const RNG: &str = concat!(
-    include_str!("../shaders/hash.wgsl"),
-    include_str!("../shaders/rng.wgsl")
-);
-pub const GATHER: &str = concat!(
-    include_str!("../shaders/hash.wgsl"),
-    include_str!("../shaders/gather.wgsl")
-);
-
-/// Outputs per invocation per side of the shared-tile GEMM (`gemm`).
-pub const SHARED_BLOCK: u32 = 4;
-/// Outputs per invocation per side of the direct GEMM (`gemm_direct`);
-/// its 8×8 workgroup then covers 64×64 of C.
-pub const DIRECT_BLOCK: u32 = 8;
-
-/// gemm.wgsl with its register blocks unrolled.
-pub fn gemm() -> String {
-    expand_unrolled(
-        GEMM_TEMPLATE,
-        &[("SHARED", SHARED_BLOCK), ("DIRECT", DIRECT_BLOCK)],
-    )
-}
-
-/// Every compiled module by the name of its kernel file, for validation.
-pub fn modules() -> Vec<(&'static str, String)> {
-    vec![
-        ("gemm", gemm()),
-        ("render", RENDER.to_string()),
-        ("loss", LOSS.to_string()),
-        ("adam", ADAM.to_string()),
-        ("rng", RNG.to_string()),
-        ("gather", GATHER.to_string()),
-    ]
-}
+//! The WGSL template expander. Each kernel's source is assembled in its
+//! own file under `src/kernels/`; the GEMM file is a template whose register
+//! blocks are unrolled here (see its header).
 
 /// Expands a WGSL template: a line ending in `// unroll i in NAME` is
 /// written once per i in 0..size(NAME) with `$i` replaced by i (likewise
@@ -111,12 +70,13 @@ mod tests {
 
     #[test]
     fn gemm_has_no_template_left_after_expansion() {
-        let source = gemm();
+        use crate::kernels::Kernel;
+        let source = crate::kernels::gemm::Gemm::source();
         let code: String = source
             .lines()
             .map(|line| line.split("//").next().unwrap_or(""))
             .collect();
-        assert!(!code.contains('$') && !code.contains("{SHARED}") && !code.contains("{DIRECT}"));
+        assert!(!code.contains('$') && !code.contains("{SHARED") && !code.contains("{DIRECT"));
         assert!(source.contains("acc_7_7") && source.contains("acc_3_3") && !source.contains("acc_8_"));
     }
 }

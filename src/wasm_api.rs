@@ -24,8 +24,9 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::config::Config;
-use crate::data::Dataset;
+use crate::data::datasets::Source;
 use crate::data::mnist::parse_images;
+use crate::data::{Dataset, DatasetKind};
 use crate::error::Error;
 use crate::gpu::canvas::CanvasTarget;
 use crate::gpu::context::GpuContext;
@@ -99,16 +100,17 @@ impl Trainer {
         mnist_images: Option<js_sys::Uint8Array>,
     ) -> Result<Trainer, JsError> {
         let config = read_config(config).map_err(js_error)?;
-        let dataset = match (config.dataset, mnist_images) {
-            (crate::config::DatasetKind::Mnist, Some(bytes)) => {
+        let dataset = match (config.dataset.info().source, mnist_images) {
+            (Source::MnistImages, Some(bytes)) => {
                 Dataset::mnist(parse_images(&bytes.to_vec()).map_err(|e| js_error(Error::from(e)))?)
             }
-            (crate::config::DatasetKind::Mnist, None) => {
+            (Source::MnistImages, None) => {
                 return Err(js_error(
                     "the dataset is mnist but no images were given: pass the bytes of train-images-idx3-ubyte",
                 ));
             }
-            (kind, _) => Dataset::two_d(kind, config.seed),
+            (Source::Points(_), _) => Dataset::two_d(config.dataset, config.seed)
+                .ok_or_else(|| js_error("this dataset is not generated"))?,
         };
         let ctx = shared_context().await.map_err(js_error)?;
         let trainer = GpuTrainer::new(&ctx, config, &dataset).map_err(js_error)?;
@@ -124,11 +126,43 @@ impl Trainer {
         Ok(to_js(&read_config(config).map_err(js_error)?))
     }
 
-    /// The preset config of a dataset ("mnist", "ring8", "grid25", "spiral", "circle").
+    /// The preset config of a dataset (one of `Trainer.datasets()`'s names).
     pub fn defaults(dataset: &str) -> Result<JsValue, JsError> {
-        let kind = crate::config::DatasetKind::from_name(dataset)
-            .ok_or_else(|| js_error(format!("unknown dataset `{dataset}`")))?;
+        let kind = DatasetKind::from_name(dataset).ok_or_else(|| {
+            js_error(format!(
+                "unknown dataset `{dataset}`; one of {}",
+                DatasetKind::names().join(", ")
+            ))
+        })?;
         Ok(to_js(&Config::preset(kind)))
+    }
+
+    /// Every config field, in order: `{field, type, live, …range}` with
+    /// type "int" (`min`, `max`), "float" (`min`, `minIncluded`, `max`,
+    /// `maxIncluded`), "widths" (`maxLayers`, `min`, `max`) or "choice"
+    /// (`values`); `live` fields change without a new model. Pages build
+    /// their controls and read links from this, not from a copy.
+    pub fn schema() -> JsValue {
+        to_js(&Config::schema())
+    }
+
+    /// Every dataset: `{name, title, sampleWidth, classes, modes}` (modes:
+    /// the Gaussian mixture's mode count, 0 for other data).
+    pub fn datasets() -> JsValue {
+        let list: Vec<_> = DatasetKind::ALL
+            .iter()
+            .map(|kind| {
+                let info = kind.info();
+                serde_json::json!({
+                    "name": info.name,
+                    "title": info.title,
+                    "sampleWidth": info.sample_width,
+                    "classes": info.classes,
+                    "modes": info.mixture.map_or(0, |mixture| mixture().modes.len()),
+                })
+            })
+            .collect();
+        to_js(&list)
     }
 
     /// Encodes `iterations` iterations and submits them; returns at once.
@@ -183,7 +217,8 @@ impl Trainer {
     #[wasm_bindgen(js_name = attachCanvas)]
     pub fn attach_canvas(&self, canvas: web_sys::HtmlCanvasElement) -> Result<(), JsError> {
         let trainer = self.inner.borrow();
-        let target = CanvasTarget::new(trainer.context(), &trainer, canvas).map_err(js_error)?;
+        let target =
+            CanvasTarget::new(trainer.context(), trainer.frame_sources(), canvas).map_err(js_error)?;
         *self.canvas.borrow_mut() = Some(target);
         Ok(())
     }
@@ -202,7 +237,7 @@ impl Trainer {
             .as_mut()
             .ok_or_else(|| js_error("no canvas: call attachCanvas(canvas) first"))?;
         target
-            .draw(trainer.context(), &trainer, options)
+            .draw(trainer.context(), trainer.frame_sources(), options)
             .map_err(js_error)?;
         match trainer.context().take_error() {
             Some(error) => Err(js_error(error)),

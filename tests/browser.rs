@@ -8,9 +8,10 @@
 
 use livegan::checks::kernels as checks;
 use livegan::checks::training::{check_iterations_match_reference, small_config};
-use livegan::config::DatasetKind;
+use livegan::data::DatasetKind;
 use livegan::gpu::context::GpuContext;
-use livegan::gpu::kernels::{Kernels, preferred_tiling};
+use livegan::gpu::pipelines::Pipelines;
+use livegan::kernels::gemm::GemmTiling;
 use livegan::wasm_api::Trainer;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
@@ -18,21 +19,22 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-async fn gpu() -> (GpuContext, Kernels) {
+async fn gpu() -> (GpuContext, Pipelines) {
     let ctx = GpuContext::new()
         .await
         .expect("the browser exposes a WebGPU adapter (webdriver.json passes --enable-unsafe-webgpu)");
     web_sys::console::log_1(&format!("browser tests run on {}", ctx.adapter_name()).into());
-    let kernels = Kernels::new(&ctx.device, preferred_tiling(&ctx.adapter_info));
-    (ctx, kernels)
+    let pipelines = Pipelines::new(&ctx.device, GemmTiling::preferred(&ctx.adapter_info));
+    (ctx, pipelines)
 }
 
 #[wasm_bindgen_test]
 async fn gemm_all_forms_match_twin() {
-    let (ctx, kernels) = gpu().await;
-    let reports = checks::check_all_gemm_forms(&ctx, &kernels, &checks::GEMM_SHAPES)
-        .await
-        .unwrap();
+    let (ctx, pipelines) = gpu().await;
+    let reports =
+        checks::check_all_gemm_forms(&ctx, &pipelines, &checks::GEMM_SHAPES, checks::Operands::Dense)
+            .await
+            .unwrap();
     assert_eq!(reports.len(), 2 * checks::GEMM_SHAPES.len() * 8);
     for report in &reports {
         report.assert_passed();
@@ -41,31 +43,31 @@ async fn gemm_all_forms_match_twin() {
 
 #[wasm_bindgen_test]
 async fn loss_adam_normals_and_gather_match_twins() {
-    let (ctx, kernels) = gpu().await;
+    let (ctx, pipelines) = gpu().await;
     for size in checks::SIZES {
-        checks::check_loss(&ctx, &kernels, size, 0.1)
+        checks::check_loss(&ctx, &pipelines, size, 0.1)
             .await
             .unwrap()
             .assert_passed();
-        checks::check_adam(&ctx, &kernels, size, 3)
+        checks::check_adam(&ctx, &pipelines, size, 3)
             .await
             .unwrap()
             .assert_passed();
-        checks::check_normals(&ctx, &kernels, size)
+        checks::check_normal(&ctx, &pipelines, size)
             .await
             .unwrap()
             .assert_passed();
-        checks::check_gather(&ctx, &kernels, size, 784, 1000, true)
+        checks::check_gather(&ctx, &pipelines, size, 784, 1000, true, 784)
             .await
             .unwrap()
             .assert_passed();
-        checks::check_gather(&ctx, &kernels, size, 2, 65_536, false)
+        checks::check_gather(&ctx, &pipelines, size, 2, 65_536, false, 2)
             .await
             .unwrap()
             .assert_passed();
     }
     // Past the capped grid: the grid-stride loop.
-    checks::check_adam(&ctx, &kernels, 1_100_003, 1000)
+    checks::check_adam(&ctx, &pipelines, 1_100_003, 1000)
         .await
         .unwrap()
         .assert_passed();
@@ -73,8 +75,8 @@ async fn loss_adam_normals_and_gather_match_twins() {
 
 #[wasm_bindgen_test]
 async fn normals_have_standard_moments() {
-    let (ctx, kernels) = gpu().await;
-    checks::check_normal_moments(&ctx, &kernels, 1 << 20)
+    let (ctx, pipelines) = gpu().await;
+    checks::check_normal_moments(&ctx, &pipelines, 1 << 20)
         .await
         .unwrap()
         .assert_passed();

@@ -16,8 +16,9 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use livegan::checks::training::{check_dataset, small_config};
-use livegan::config::{Config, DatasetKind};
+use livegan::config::Config;
 use livegan::cpu::real::convert;
+use livegan::data::DatasetKind;
 use livegan::reference::ReferenceGan;
 use livegan::streams::{self, Counter};
 

@@ -14,8 +14,9 @@ fn gemm_all_forms_match_twin() {
     let Some(gpu) = gpu() else { return };
     let reports = block_on(checks::check_all_gemm_forms(
         &gpu.ctx,
-        &gpu.kernels,
+        &gpu.pipelines,
         &checks::GEMM_SHAPES,
+        checks::Operands::Dense,
     ))
     .unwrap();
     assert_eq!(reports.len(), 2 * checks::GEMM_SHAPES.len() * 8);
@@ -34,7 +35,7 @@ fn loss_matches_twin() {
     let Some(gpu) = gpu() else { return };
     for batch in checks::SIZES {
         for smoothing in [0.0, 0.1] {
-            block_on(checks::check_loss(&gpu.ctx, &gpu.kernels, batch, smoothing))
+            block_on(checks::check_loss(&gpu.ctx, &gpu.pipelines, batch, smoothing))
                 .unwrap()
                 .assert_passed();
         }
@@ -47,7 +48,7 @@ fn adam_matches_twin() {
     // 1,100,003 runs past the capped grid, so the grid-stride loop is used.
     for count in checks::SIZES.into_iter().chain([1_100_003]) {
         for t in [1, 2, 1000] {
-            block_on(checks::check_adam(&gpu.ctx, &gpu.kernels, count, t))
+            block_on(checks::check_adam(&gpu.ctx, &gpu.pipelines, count, t))
                 .unwrap()
                 .assert_passed();
         }
@@ -58,7 +59,7 @@ fn adam_matches_twin() {
 fn normals_match_twin() {
     let Some(gpu) = gpu() else { return };
     for count in checks::SIZES {
-        block_on(checks::check_normals(&gpu.ctx, &gpu.kernels, count))
+        block_on(checks::check_normal(&gpu.ctx, &gpu.pipelines, count))
             .unwrap()
             .assert_passed();
     }
@@ -67,7 +68,7 @@ fn normals_match_twin() {
 #[test]
 fn normals_have_standard_moments() {
     let Some(gpu) = gpu() else { return };
-    block_on(checks::check_normal_moments(&gpu.ctx, &gpu.kernels, 1 << 20))
+    block_on(checks::check_normal_moments(&gpu.ctx, &gpu.pipelines, 1 << 20))
         .unwrap()
         .assert_passed();
 }
@@ -78,27 +79,67 @@ fn gather_matches_twin() {
     for rows in checks::SIZES {
         block_on(checks::check_gather(
             &gpu.ctx,
-            &gpu.kernels,
+            &gpu.pipelines,
             rows,
             784,
             1000,
             true,
+            784,
         ))
         .unwrap()
         .assert_passed();
         block_on(checks::check_gather(
             &gpu.ctx,
-            &gpu.kernels,
+            &gpu.pipelines,
             rows,
             2,
             65_536,
             false,
+            2,
         ))
         .unwrap()
         .assert_passed();
     }
     // A row length that is not a multiple of 4 crosses u32 word boundaries.
-    block_on(checks::check_gather(&gpu.ctx, &gpu.kernels, 65, 7, 63, true))
+    block_on(checks::check_gather(&gpu.ctx, &gpu.pipelines, 65, 7, 63, true, 7))
         .unwrap()
         .assert_passed();
+}
+
+#[test]
+fn gemm_reads_and_writes_strided_rows() {
+    let Some(gpu) = gpu() else { return };
+    let reports = block_on(checks::check_all_gemm_forms(
+        &gpu.ctx,
+        &gpu.pipelines,
+        &checks::GEMM_SHAPES,
+        checks::Operands::Strided,
+    ))
+    .unwrap();
+    assert_eq!(reports.len(), 2 * checks::GEMM_SHAPES.len() * 8);
+    for report in &reports {
+        report.assert_passed();
+    }
+}
+
+#[test]
+fn gather_writes_strided_rows() {
+    let Some(gpu) = gpu() else { return };
+    // Rows of a [x, onehot(y)] batch: the data, then 10 columns for a label.
+    for rows in checks::SIZES {
+        for bytes in [true, false] {
+            let row_len = if bytes { 784 } else { 2 };
+            block_on(checks::check_gather(
+                &gpu.ctx,
+                &gpu.pipelines,
+                rows,
+                row_len,
+                1000,
+                bytes,
+                row_len + 10,
+            ))
+            .unwrap()
+            .assert_passed();
+        }
+    }
 }

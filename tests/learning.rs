@@ -8,9 +8,9 @@
 mod common;
 
 use common::{block_on, gpu};
-use livegan::config::{Config, DatasetKind};
+use livegan::config::Config;
 use livegan::data::Dataset;
-use livegan::data::mixtures::Mixture;
+use livegan::data::DatasetKind;
 use livegan::gpu::trainer::GpuTrainer;
 use livegan::metrics::mode_coverage;
 
@@ -24,7 +24,7 @@ fn ring8_learns_to_cover_the_modes() {
         seed: 0,
         ..Config::preset(DatasetKind::Ring8)
     };
-    let dataset = Dataset::two_d(DatasetKind::Ring8, config.seed);
+    let dataset = Dataset::two_d(DatasetKind::Ring8, config.seed).expect("ring8 is generated");
     let mut trainer = GpuTrainer::new(&gpu.ctx, config, &dataset).unwrap();
     let start = std::time::Instant::now();
     for _ in 0..ITERATIONS / 200 {
@@ -33,7 +33,8 @@ fn ring8_learns_to_cover_the_modes() {
         trainer.finish().unwrap();
     }
     let samples = block_on(trainer.samples()).unwrap();
-    let coverage = mode_coverage(&Mixture::ring8(), &samples);
+    let mixture = DatasetKind::Ring8.info().mixture.expect("ring8 is a mixture");
+    let coverage = mode_coverage(&mixture(), &samples);
     eprintln!(
         "ring8 after {ITERATIONS} iterations ({:.0} s): {} of 8 modes, {:.1}% high quality, per mode {:?}",
         start.elapsed().as_secs_f64(),

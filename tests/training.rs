@@ -9,7 +9,7 @@ use common::{block_on, gpu};
 use livegan::checks::training::{
     check_dataset, check_iterations_match_reference, param_tolerance, small_config,
 };
-use livegan::config::DatasetKind;
+use livegan::data::DatasetKind;
 use livegan::gpu::trainer::GpuTrainer;
 
 #[test]
@@ -87,7 +87,7 @@ fn stats_arrive_without_blocking_and_samples_read_back() {
     assert!(newest.disc_loss.is_finite() && newest.disc_real > 0.0 && newest.disc_real < 1.0);
     let samples = block_on(trainer.samples()).unwrap();
     assert_eq!(samples.len(), config.sample_count as usize * 2);
-    let scale = livegan::data::mixtures::coordinate_scale(DatasetKind::Spiral);
+    let scale = DatasetKind::Spiral.info().coordinate_scale;
     assert!(samples.iter().all(|v| v.is_finite() && v.abs() <= scale));
     assert_eq!(trainer.iterations(), 3);
     assert_eq!(

@@ -3,22 +3,26 @@
 
 use super::{Report, U, compare, test_values};
 use crate::cpu::{self, loss::StatsRow, real::convert};
+use crate::data::DatasetValues;
 use crate::error::Error;
 use crate::gpu::buffers;
 use crate::gpu::context::GpuContext;
-use crate::gpu::kernels::Kernels;
-use crate::gpu::program::{Op, Program};
+use crate::gpu::pipelines::Pipelines;
+use crate::gpu::program::{Op, Ops, Program};
 use crate::gpu::readback::read;
+use crate::kernels::adam::{Adam, AdamBuffers, AdamParams};
+use crate::kernels::gather::{Gather, GatherBuffers, GatherParams};
+use crate::kernels::gemm::{GemmBuffers, GemmSpec, GemmTiling, Strided};
+use crate::kernels::loss::{LOSS_MODE_DISC, LOSS_MODE_GEN, Loss, LossBuffers, LossParams};
+use crate::kernels::normal::{Normal, NormalBuffers, NormalParams, RandomParams};
 use crate::layout::{Activation, LayerShape};
-use crate::params::{
-    AdamParams, GatherParams, GemmSpec, GemmTiling, LOSS_MODE_DISC, LOSS_MODE_GEN, LossParams, NormalParams,
-    RandomParams,
-};
 use crate::streams::Counter;
 
 /// Builds a one-op program, runs it, and submits.
-fn run_op(ctx: &GpuContext, kernels: &Kernels, op: Op<'_>) {
-    let program = Program::build(ctx, kernels, "check", &[("check", op)]);
+fn run_op(ctx: &GpuContext, pipelines: &Pipelines, op: Op<'_>) {
+    let mut ops = Ops::default();
+    ops.push(op);
+    let program = Program::build(ctx, pipelines, "check", ops);
     let mut encoder = ctx.device.create_command_encoder(&Default::default());
     {
         let mut pass = encoder.begin_compute_pass(&Default::default());
@@ -36,18 +40,29 @@ pub enum GemmForm {
     WeightGrad,
 }
 
+/// Where a check's GEMM operands sit in their buffers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Operands {
+    /// Rows back to back, at a non-zero offset.
+    Dense,
+    /// Two columns into rows five wider than the matrix, as a layer reading
+    /// `[x, y]` from one buffer would.
+    Strided,
+}
+
 /// GPU GEMM vs the f64 twin for `form` on a layer `inputs → outputs` over
-/// `rows` samples; operands sit at non-zero offsets to exercise them.
+/// `rows` samples. Every element of C's rows is compared, so a write
+/// outside the matrix (into a strided gap) fails too.
 pub async fn check_gemm(
     ctx: &GpuContext,
-    kernels: &Kernels,
+    pipelines: &Pipelines,
     tiling: GemmTiling,
     form: GemmForm,
     rows: usize,
     inputs: usize,
     outputs: usize,
+    operands: Operands,
 ) -> Result<Report, Error> {
-    let offset = 3;
     let layer = LayerShape {
         inputs,
         outputs,
@@ -57,69 +72,63 @@ pub async fn check_gemm(
             _ => Activation::LeakyRelu { slope: 0.2 },
         },
     };
-    // a: the layer input (forward, weight grad) or the output grad (input grad).
-    let (spec, a_len, aux_range) = match form {
+    let place = |width: usize| match operands {
+        Operands::Dense => Strided::dense(3, width),
+        Operands::Strided => Strided {
+            offset: 3 + 2,
+            stride: width + 5,
+        },
+    };
+    let (spec, aux_range) = match form {
         GemmForm::Forward(_) => (
-            GemmSpec::forward(&layer, rows, offset, offset),
-            rows * inputs,
+            GemmSpec::forward(&layer, rows, place(inputs), place(outputs)),
             (-1.0, 1.0),
         ),
-        GemmForm::InputGrad(activation) => {
-            let aux_range = if activation == Activation::Tanh {
+        GemmForm::InputGrad(activation) => (
+            GemmSpec::input_grad(
+                &layer,
+                rows,
+                place(outputs),
+                place(inputs),
+                place(inputs),
+                activation,
+            ),
+            if activation == Activation::Tanh {
                 (-0.99, 0.99)
             } else {
                 (-1.0, 1.0)
-            };
-            (
-                GemmSpec::input_grad(&layer, rows, offset, offset, offset, activation),
-                rows * outputs,
-                aux_range,
-            )
-        }
+            },
+        ),
         GemmForm::WeightGrad => (
-            GemmSpec::weight_grad(&layer, rows, offset, offset),
-            rows * inputs,
+            GemmSpec::weight_grad(&layer, rows, place(inputs), place(outputs)),
             (-1.0, 1.0),
         ),
     };
-    let spec = GemmSpec {
-        variant: crate::params::GemmVariant {
-            tiling,
-            ..spec.variant
-        },
-        ..spec
-    };
-    let b_len = match form {
-        GemmForm::WeightGrad => offset + rows * outputs,
-        _ => layer.offset + layer.param_count(),
-    };
-    let a = test_values(1, offset + a_len, -1.0, 1.0);
+    let spec = spec.tiled(tiling);
+    let [a_len, b_len, aux_len, c_len] = spec.operand_lengths();
+    let a = test_values(1, a_len, -1.0, 1.0);
     let b = test_values(2, b_len, -1.0, 1.0);
-    let aux = test_values(3, offset + rows * inputs, aux_range.0, aux_range.1);
+    let aux = test_values(3, aux_len, aux_range.0, aux_range.1);
     let p = spec.params;
-    let c_len = p.c_offset as usize + p.m as usize * p.ldc as usize;
+    let (m, n, c_offset, ldc) = (p.m as usize, p.n as usize, p.c_offset as usize, p.ldc as usize);
 
     let a_buf = buffers::storage_init(ctx, "a", &a)?;
     let b_buf = buffers::storage_init(ctx, "b", &b)?;
     let aux_buf = buffers::storage_init(ctx, "aux", &aux)?;
     let c_buf = buffers::storage(ctx, "c", c_len)?;
-    run_op(
-        ctx,
-        kernels,
-        Op::Gemm {
-            spec,
-            a: &a_buf,
-            b: &b_buf,
-            aux: &aux_buf,
-            c: &c_buf,
-        },
-    );
-    let gpu = read::<f32>(ctx, &c_buf, p.c_offset as usize, p.m as usize * p.n as usize).await?;
+    let buffers = GemmBuffers {
+        a: &a_buf,
+        b: &b_buf,
+        aux: &aux_buf,
+        c: &c_buf,
+    };
+    run_op(ctx, pipelines, Op::gemm("check", spec, buffers));
+    let gpu = read::<f32>(ctx, &c_buf, c_offset, c_len - c_offset).await?;
 
     let (a64, b64, aux64): (Vec<f64>, Vec<f64>, Vec<f64>) = (convert(&a), convert(&b), convert(&aux));
     let mut reference = vec![0.0f64; c_len];
     cpu::gemm::gemm(&spec, &a64, &b64, &aux64, &mut reference);
-    let reference = reference[p.c_offset as usize..].to_vec();
+    let reference = reference[c_offset..].to_vec();
     let scale = cpu::gemm::gemm_abs_products(&spec, &a64, &b64);
     let k = f64::from(p.k) + 2.0;
     let gamma = k * U / (1.0 - k * U);
@@ -128,16 +137,22 @@ pub async fn check_gemm(
     } else {
         0.0
     };
-    let name = format!("gemm {tiling:?} {form:?} rows {rows} {inputs}→{outputs}");
+    let name = format!("gemm {tiling:?} {form:?} {operands:?} rows {rows} {inputs}→{outputs}");
     Ok(compare(&name, &gpu, &reference, |i| {
-        gamma * scale[i] + 2.0 * U * reference[i].abs() + tanh_error + f64::MIN_POSITIVE
+        let (row, col) = (i / ldc, i % ldc);
+        if row < m && col < n {
+            gamma * scale[row * n + col] + 2.0 * U * reference[i].abs() + tanh_error + f64::MIN_POSITIVE
+        } else {
+            // Outside the matrix: untouched zeros.
+            f64::MIN_POSITIVE
+        }
     }))
 }
 
 /// The loss kernel vs its twin on `batch` logits per group, in both modes.
 pub async fn check_loss(
     ctx: &GpuContext,
-    kernels: &Kernels,
+    pipelines: &Pipelines,
     batch: usize,
     label_smoothing: f32,
 ) -> Result<Report, Error> {
@@ -160,17 +175,13 @@ pub async fn check_loss(
         let grads_buf = buffers::storage(ctx, "logit grads", total)?;
         let stats_buf = buffers::storage(ctx, "stats", 8 * 4)?;
         let counters_buf = buffers::storage_init(ctx, "counters", &counters_start)?;
-        run_op(
-            ctx,
-            kernels,
-            Op::Loss {
-                params,
-                logits: &logits_buf,
-                logit_grads: &grads_buf,
-                stats: &stats_buf,
-                counters: &counters_buf,
-            },
-        );
+        let buffers = LossBuffers {
+            logits: &logits_buf,
+            logit_grads: &grads_buf,
+            stats: &stats_buf,
+            counters: &counters_buf,
+        };
+        run_op(ctx, pipelines, Op::new("check", &Loss, params, buffers));
         let gpu_grads = read::<f32>(ctx, &grads_buf, 0, total).await?;
         let gpu_stats = read::<f32>(ctx, &stats_buf, 0, 8 * 4).await?;
         let gpu_counters = read::<u32>(ctx, &counters_buf, 0, 4).await?;
@@ -213,7 +224,12 @@ pub async fn check_loss(
 }
 
 /// Adam vs its twin over `count` parameters at update number `t`.
-pub async fn check_adam(ctx: &GpuContext, kernels: &Kernels, count: usize, t: u32) -> Result<Report, Error> {
+pub async fn check_adam(
+    ctx: &GpuContext,
+    pipelines: &Pipelines,
+    count: usize,
+    t: u32,
+) -> Result<Report, Error> {
     let params = AdamParams {
         count: count as u32,
         counter: Counter::GenUpdates as u32,
@@ -238,18 +254,14 @@ pub async fn check_adam(ctx: &GpuContext, kernels: &Kernels, count: usize, t: u3
         buffers::storage_init(ctx, "adam m", &m)?,
         buffers::storage_init(ctx, "adam v", &v)?,
     ];
-    run_op(
-        ctx,
-        kernels,
-        Op::Adam {
-            params,
-            grads: &bufs[0],
-            counters: &bufs[1],
-            weights: &bufs[2],
-            adam_m: &bufs[3],
-            adam_v: &bufs[4],
-        },
-    );
+    let buffers = AdamBuffers {
+        grads: &bufs[0],
+        counters: &bufs[1],
+        weights: &bufs[2],
+        adam_m: &bufs[3],
+        adam_v: &bufs[4],
+    };
+    run_op(ctx, pipelines, Op::new("check", &Adam, params, buffers));
     let (mut w64, mut m64, mut v64): (Vec<f64>, Vec<f64>, Vec<f64>) =
         (convert(&weights), convert(&m), convert(&v));
     cpu::adam::adam(&params, &counters, &convert(&grads), &mut w64, &mut m64, &mut v64);
@@ -290,7 +302,7 @@ fn random_params(seed: u32, counter_offset: u32) -> RandomParams {
 /// `count` GPU normals (after an offset of 3) and their f64 twin.
 pub async fn gpu_normals(
     ctx: &GpuContext,
-    kernels: &Kernels,
+    pipelines: &Pipelines,
     count: usize,
     seed: u32,
 ) -> Result<(Vec<f32>, Vec<f64>), Error> {
@@ -303,24 +315,20 @@ pub async fn gpu_normals(
     let counters = [0, 40, 0, 0];
     let counters_buf = buffers::storage_init(ctx, "counters", &counters)?;
     let out = buffers::storage(ctx, "normals", count + 3)?;
-    run_op(
-        ctx,
-        kernels,
-        Op::DrawNormal {
-            params,
-            counters: &counters_buf,
-            out: &out,
-        },
-    );
+    let buffers = NormalBuffers {
+        counters: &counters_buf,
+        out: &out,
+    };
+    run_op(ctx, pipelines, Op::new("check", &Normal, params, buffers));
     let gpu = read::<f32>(ctx, &out, 3, count).await?;
     let mut reference = vec![0.0f64; count + 3];
-    cpu::rng::draw_normal(&params, &counters, &mut reference);
+    cpu::normal::normal(&params, &counters, &mut reference);
     Ok((gpu, reference[3..].to_vec()))
 }
 
 /// The normal draw vs its twin.
-pub async fn check_normals(ctx: &GpuContext, kernels: &Kernels, count: usize) -> Result<Report, Error> {
-    let (gpu, reference) = gpu_normals(ctx, kernels, count, 11).await?;
+pub async fn check_normal(ctx: &GpuContext, pipelines: &Pipelines, count: usize) -> Result<Report, Error> {
+    let (gpu, reference) = gpu_normals(ctx, pipelines, count, 11).await?;
     Ok(compare(
         &format!("normals count {count}"),
         &gpu,
@@ -341,10 +349,10 @@ pub async fn check_normals(ctx: &GpuContext, kernels: &Kernels, count: usize) ->
 /// its estimator (1/√n, √(2/n), √(6/n), √(24/n)).
 pub async fn check_normal_moments(
     ctx: &GpuContext,
-    kernels: &Kernels,
+    pipelines: &Pipelines,
     count: usize,
 ) -> Result<Report, Error> {
-    let (gpu, _) = gpu_normals(ctx, kernels, count, 12).await?;
+    let (gpu, _) = gpu_normals(ctx, pipelines, count, 12).await?;
     let n = gpu.len() as f64;
     let mean = gpu.iter().map(|&x| f64::from(x)).sum::<f64>() / n;
     let moment = |k: i32| gpu.iter().map(|&x| (f64::from(x) - mean).powi(k)).sum::<f64>() / n;
@@ -371,14 +379,17 @@ pub async fn check_normal_moments(
 }
 
 /// The gather kernel vs its twin: `rows` rows of `row_len` values drawn
-/// from a dataset of `dataset_rows` rows, as bytes (MNIST) or floats (2-D).
+/// from a dataset of `dataset_rows` rows, as bytes (MNIST) or floats (2-D),
+/// written `out_stride` apart (`row_len` for dense rows). The whole output
+/// is compared, so the gaps of strided rows must stay untouched.
 pub async fn check_gather(
     ctx: &GpuContext,
-    kernels: &Kernels,
+    pipelines: &Pipelines,
     rows: usize,
     row_len: usize,
     dataset_rows: usize,
     bytes: bool,
+    out_stride: usize,
 ) -> Result<Report, Error> {
     let params = GatherParams {
         random: random_params(5, 1),
@@ -386,50 +397,50 @@ pub async fn check_gather(
         row_len: row_len as u32,
         dataset_rows: dataset_rows as u32,
         out_offset: 2,
+        out_stride: out_stride as u32,
+        _pad: [0; 3],
     };
     let counters = [0, 3, 0, 0];
     let len = dataset_rows * row_len;
-    let (words, reference) = if bytes {
-        let data: Vec<u8> = test_values(30, len, 0.0, 256.0)
-            .iter()
-            .map(|&v| v as u8)
-            .collect();
-        let words = crate::data::Dataset {
-            kind: crate::config::DatasetKind::Mnist,
-            rows: dataset_rows,
-            row_len,
-            values: crate::data::DatasetValues::Bytes(data.clone()),
-            scale: 1.0,
-        }
-        .gpu_words();
-        let mut reference = vec![0.0f64; 2 + rows * row_len];
-        cpu::gather::gather_bytes(&params, &counters, &data, &mut reference);
-        (words, reference)
+    let values = if bytes {
+        DatasetValues::Bytes(
+            test_values(30, len, 0.0, 256.0)
+                .iter()
+                .map(|&v| v as u8)
+                .collect(),
+        )
     } else {
-        let data = test_values(31, len, -1.0, 1.0);
-        let mut reference = vec![0.0f64; 2 + rows * row_len];
-        cpu::gather::gather_floats(&params, &counters, &data, &mut reference);
-        (data.iter().map(|v| v.to_bits()).collect(), reference)
+        DatasetValues::Floats(test_values(31, len, -1.0, 1.0))
     };
+    let words = crate::data::Dataset {
+        kind: crate::data::DatasetKind::Mnist,
+        rows: dataset_rows,
+        row_len,
+        values: values.clone(),
+        scale: 1.0,
+    }
+    .gpu_words();
+    let out_len = 2 + rows * out_stride;
+    let mut reference = vec![0.0f64; out_len];
+    cpu::gather::gather(&params, &counters, &values, &mut reference);
     let counters_buf = buffers::storage_init(ctx, "counters", &counters)?;
     let data_buf = buffers::storage_init(ctx, "data", &words)?;
-    let out = buffers::storage(ctx, "gathered", 2 + rows * row_len)?;
+    let out = buffers::storage(ctx, "gathered", out_len)?;
+    let buffers = GatherBuffers {
+        counters: &counters_buf,
+        data: &data_buf,
+        out: &out,
+    };
     run_op(
         ctx,
-        kernels,
-        Op::Gather {
-            params,
-            bytes,
-            counters: &counters_buf,
-            data: &data_buf,
-            out: &out,
-        },
+        pipelines,
+        Op::new("check", &Gather { bytes }, params, buffers),
     );
-    let gpu = read::<f32>(ctx, &out, 2, rows * row_len).await?;
+    let gpu = read::<f32>(ctx, &out, 2, out_len - 2).await?;
     let tolerance = if bytes { 2f64.powi(-21) } else { f64::MIN_POSITIVE };
     let kind = if bytes { "bytes" } else { "floats" };
     Ok(compare(
-        &format!("gather {kind} {rows}×{row_len} of {dataset_rows}"),
+        &format!("gather {kind} {rows}×{row_len} of {dataset_rows}, rows {out_stride} apart"),
         &gpu,
         &reference[2..],
         |_| tolerance,
@@ -449,11 +460,13 @@ pub const GEMM_SHAPES: [(usize, usize, usize); 8] = [
     (2, 2, 2),
 ];
 
-/// Every GEMM form on every shape in `shapes`, with both tilings.
+/// Every GEMM form on every shape in `shapes`, with both tilings, its
+/// operands placed as `operands` says.
 pub async fn check_all_gemm_forms(
     ctx: &GpuContext,
-    kernels: &Kernels,
+    pipelines: &Pipelines,
     shapes: &[(usize, usize, usize)],
+    operands: Operands,
 ) -> Result<Vec<Report>, Error> {
     let forms = [
         GemmForm::Forward(Activation::Identity),
@@ -466,10 +479,11 @@ pub async fn check_all_gemm_forms(
         GemmForm::WeightGrad,
     ];
     let mut reports = Vec::new();
-    for tiling in [GemmTiling::Shared, GemmTiling::Direct] {
+    for tiling in GemmTiling::ALL {
         for &(rows, inputs, outputs) in shapes {
             for form in forms {
-                reports.push(check_gemm(ctx, kernels, tiling, form, rows, inputs, outputs).await?);
+                reports
+                    .push(check_gemm(ctx, pipelines, tiling, form, rows, inputs, outputs, operands).await?);
             }
         }
     }

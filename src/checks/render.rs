@@ -4,12 +4,14 @@
 
 use super::training::{check_dataset, small_config};
 use super::{Report, compare};
-use crate::config::{Config, DatasetKind};
+use crate::config::Config;
 use crate::cpu::render::{digit_level, digit_value};
+use crate::data::DatasetKind;
 use crate::error::Error;
 use crate::gpu::context::GpuContext;
-use crate::gpu::render::{DrawOptions, DrawParams, Palette, render_offscreen};
+use crate::gpu::render::{DrawOptions, Palette, render_offscreen};
 use crate::gpu::trainer::GpuTrainer;
+use crate::kernels::render::DrawParams;
 
 /// The MNIST view at `size`² pixels against `cpu::render::digit_value`:
 /// each channel within 1 of the twin's level (8-bit rounding), gaps in the
@@ -23,7 +25,7 @@ pub async fn check_digit_grid(ctx: &GpuContext, size: u32) -> Result<Report, Err
     trainer.train(2)?;
     let samples = trainer.samples().await?;
     let options = DrawOptions::default();
-    let pixels = render_offscreen(&trainer, [size, size], options).await?;
+    let pixels = render_offscreen(ctx, trainer.frame_sources(), [size, size], options).await?;
     let params = DrawParams {
         target_size: [size as f32; 2],
         grid: 8,
@@ -77,7 +79,7 @@ pub async fn check_scatter(ctx: &GpuContext, size: u32, options: DrawOptions) ->
     let mut trainer = GpuTrainer::new(ctx, config.clone(), &check_dataset(&config))?;
     trainer.train(3)?;
     let samples = trainer.samples().await?;
-    let pixels = render_offscreen(&trainer, [size, size], options).await?;
+    let pixels = render_offscreen(ctx, trainer.frame_sources(), [size, size], options).await?;
     let pixel = |x: u32, y: u32| {
         let at = ((y * size + x) * 4) as usize;
         [pixels[at], pixels[at + 1], pixels[at + 2]].map(i32::from)
@@ -95,7 +97,7 @@ pub async fn check_scatter(ctx: &GpuContext, size: u32, options: DrawOptions) ->
             heatmap_pixels += usize::from(between);
         }
     }
-    let extent = crate::data::mixtures::plot_extent(DatasetKind::Ring8);
+    let extent = DatasetKind::Ring8.info().plot_extent;
     let mut fake_hits = 0;
     let mut fake_inside = 0;
     for point in samples.chunks_exact(2) {

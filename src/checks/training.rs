@@ -2,8 +2,9 @@
 //! (`reference::ReferenceGan` in f64) from the same seed.
 
 use super::{Report, U, compare};
-use crate::config::{Config, DatasetKind};
+use crate::config::Config;
 use crate::data::Dataset;
+use crate::data::DatasetKind;
 use crate::data::mnist::{IMAGE_PIXELS, MnistImages};
 use crate::error::Error;
 use crate::gpu::context::GpuContext;
@@ -47,10 +48,7 @@ pub fn synthetic_mnist(count: usize, seed: u32) -> Dataset {
 
 /// The dataset for `config`: synthetic MNIST, or the real 2-D point set.
 pub fn check_dataset(config: &Config) -> Dataset {
-    match config.dataset {
-        DatasetKind::Mnist => synthetic_mnist(97, 7),
-        kind => Dataset::two_d(kind, config.seed),
-    }
+    Dataset::two_d(config.dataset, config.seed).unwrap_or_else(|| synthetic_mnist(97, 7))
 }
 
 /// How far GPU parameters may sit from the f64 reference after `iterations`

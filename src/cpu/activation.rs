@@ -1,5 +1,5 @@
 //! Activations and their derivatives, as the GEMM epilogue applies them
-//! (shaders/gemm.wgsl `activate` / `activation_grad`).
+//! (`epilogue` in shaders/gemm.wgsl, codes 1–2 forward and 3–4 backward).
 //!
 //! Derivatives are taken from the post-activation value a = act(y), which is
 //! what the forward pass stores: LeakyReLU with slope ≥ 0 keeps the sign of y,

@@ -2,7 +2,7 @@
 //! p -= (lr / (1 - β1^t)) · m / (sqrt(v) / sqrt(1 - β2^t) + ε).
 
 use super::real::Real;
-use crate::params::AdamParams;
+use crate::kernels::adam::AdamParams;
 
 pub fn adam<F: Real>(
     params: &AdamParams,

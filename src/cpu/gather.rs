@@ -1,8 +1,10 @@
-//! Twin of shaders/gather.wgsl: a real batch of random dataset rows.
+//! Twin of shaders/gather.wgsl: a real batch of random dataset rows, row r
+//! written at `out_offset + r × out_stride`.
 
 use super::hash::pcg4d;
 use super::real::Real;
-use crate::params::GatherParams;
+use crate::data::DatasetValues;
+use crate::kernels::gather::GatherParams;
 
 /// Dataset row picked for batch row `row`.
 pub fn gather_index(params: &GatherParams, counters: &[u32; 4], row: u32) -> usize {
@@ -11,30 +13,18 @@ pub fn gather_index(params: &GatherParams, counters: &[u32; 4], row: u32) -> usi
     (bits[0] % params.dataset_rows) as usize
 }
 
-/// Bytes in [0, 255] (MNIST pixels) to floats in [-1, 1].
-pub fn gather_bytes<F: Real>(params: &GatherParams, counters: &[u32; 4], data: &[u8], out: &mut [F]) {
-    gather_with(params, counters, out, |index| {
-        F::of_f32(f32::from(data[index]) / 127.5 - 1.0)
-    });
-}
-
-/// Rows already in floats (2-D points).
-pub fn gather_floats<F: Real>(params: &GatherParams, counters: &[u32; 4], data: &[f32], out: &mut [F]) {
-    gather_with(params, counters, out, |index| F::of_f32(data[index]));
-}
-
-fn gather_with<F: Real>(
-    params: &GatherParams,
-    counters: &[u32; 4],
-    out: &mut [F],
-    value_at: impl Fn(usize) -> F,
-) {
+/// Bytes in [0, 255] (MNIST pixels, the `DATA_BYTES` variant) become
+/// floats in [-1, 1]; floats (2-D points) are copied.
+pub fn gather<F: Real>(params: &GatherParams, counters: &[u32; 4], data: &DatasetValues, out: &mut [F]) {
     let row_len = params.row_len as usize;
     for row in 0..params.rows {
         let source = gather_index(params, counters, row) * row_len;
-        let target = params.out_offset as usize + row as usize * row_len;
+        let target = params.out_offset as usize + row as usize * params.out_stride as usize;
         for col in 0..row_len {
-            out[target + col] = value_at(source + col);
+            out[target + col] = match data {
+                DatasetValues::Bytes(bytes) => F::of_f32(f32::from(bytes[source + col]) / 127.5 - 1.0),
+                DatasetValues::Floats(values) => F::of_f32(values[source + col]),
+            };
         }
     }
 }

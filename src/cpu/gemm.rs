@@ -3,7 +3,7 @@
 
 use super::activation::{activate, activation_grad};
 use super::real::Real;
-use crate::params::{Epilogue, GemmParams, GemmSpec};
+use crate::kernels::gemm::{Epilogue, GemmParams, GemmSpec};
 
 /// op(A)[row][col], with the virtual ones column of an augmented A.
 fn load_a<F: Real>(spec: &GemmSpec, a: &[F], row: usize, col: usize) -> F {

@@ -3,7 +3,7 @@
 //! the shader's: 256 strided partial sums, then a tree.
 
 use super::real::Real;
-use crate::params::{LOSS_MODE_DISC, LossParams};
+use crate::kernels::loss::{LOSS_MODE_DISC, LossParams};
 use crate::streams::Counter;
 
 /// Threads of the loss kernel's single workgroup (`@workgroup_size` in WGSL).

@@ -7,6 +7,6 @@ pub mod gather;
 pub mod gemm;
 pub mod hash;
 pub mod loss;
+pub mod normal;
 pub mod real;
 pub mod render;
-pub mod rng;

@@ -1,7 +1,7 @@
 //! Twin of the digit grid in shaders/render.wgsl (`digit_value`): which
 //! sample value lands on each pixel of the target.
 
-use crate::gpu::render::DrawParams;
+use crate::kernels::render::DrawParams;
 
 /// The value drawn at the pixel whose centre is (x + 0.5, y + 0.5), or None
 /// in the gaps between digits.

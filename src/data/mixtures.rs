@@ -3,7 +3,7 @@
 //! Each is a fixed set of points drawn from (seed, stream DATASET), so a run
 //! is reproducible and the GPU gathers real batches from it like MNIST rows.
 
-use crate::config::DatasetKind;
+use super::datasets::{DatasetKind, Source};
 use crate::cpu::hash::{box_muller, pcg4d, unit_uniform};
 use crate::streams;
 
@@ -38,74 +38,53 @@ impl Mixture {
             .collect();
         Mixture { modes, sigma: 0.05 }
     }
+}
 
-    pub fn for_dataset(kind: DatasetKind) -> Option<Mixture> {
-        match kind {
-            DatasetKind::Ring8 => Some(Mixture::ring8()),
-            DatasetKind::Grid25 => Some(Mixture::grid25()),
-            _ => None,
+/// The random numbers behind point `index` of a generated dataset: two
+/// standard normals, a uniform in (0, 1) and a coin of 32 bits.
+#[derive(Clone, Copy, Debug)]
+pub struct Draw {
+    pub normals: [f64; 2],
+    pub u: f64,
+    pub coin: u32,
+}
+
+impl Draw {
+    pub fn new(seed: u32, index: u32) -> Draw {
+        let bits = pcg4d([seed, streams::DATASET, 0, index]);
+        Draw {
+            normals: box_muller::<f64>(unit_uniform(bits[0]), unit_uniform(bits[1])),
+            u: f64::from(unit_uniform(bits[2])),
+            coin: bits[3],
         }
     }
 }
 
-/// The generator's tanh output lives in (-1, 1); 2-D data is divided by this
-/// factor on upload (so the data sits well inside that range) and generated
-/// samples are multiplied by it on the way out.
-pub fn coordinate_scale(kind: DatasetKind) -> f32 {
-    match kind {
-        DatasetKind::Mnist => 1.0,
-        DatasetKind::Ring8 | DatasetKind::Circle => 2.0,
-        DatasetKind::Grid25 => 6.0,
-        DatasetKind::Spiral => 3.0,
+/// A point of `mixture`: the coin picks the mode, the normals the offset.
+pub fn mixture_point(mixture: &Mixture, draw: &Draw) -> [f64; 2] {
+    let mode = mixture.modes[draw.coin as usize % mixture.modes.len()];
+    let sigma = f64::from(mixture.sigma);
+    [
+        f64::from(mode[0]) + sigma * draw.normals[0],
+        f64::from(mode[1]) + sigma * draw.normals[1],
+    ]
+}
+
+/// Point `index` of a generated 2-D dataset, in data coordinates; None for
+/// MNIST, whose rows come from its file.
+pub fn point(kind: DatasetKind, seed: u32, index: u32) -> Option<[f32; 2]> {
+    match kind.info().source {
+        Source::Points(sample) => Some(sample(&Draw::new(seed, index)).map(|v| v as f32)),
+        Source::MnistImages => None,
     }
 }
 
-/// The square [-extent, extent]² that frames the dataset in plots.
-pub fn plot_extent(kind: DatasetKind) -> f32 {
-    match kind {
-        DatasetKind::Grid25 => 5.5,
-        DatasetKind::Spiral => 2.5,
-        _ => 1.5,
-    }
-}
-
-/// Point `index` of a 2-D dataset, in data coordinates.
-pub fn point(kind: DatasetKind, seed: u32, index: u32) -> [f32; 2] {
-    let bits = pcg4d([seed, streams::DATASET, 0, index]);
-    let [n0, n1] = box_muller::<f64>(unit_uniform(bits[0]), unit_uniform(bits[1]));
-    let u = f64::from(unit_uniform(bits[2]));
-    let coin = bits[3];
-    let (x, y) = match kind {
-        DatasetKind::Mnist => (0.0, 0.0),
-        DatasetKind::Ring8 | DatasetKind::Grid25 => {
-            let Some(mixture) = Mixture::for_dataset(kind) else {
-                unreachable!("ring8 and grid25 are mixtures")
-            };
-            let mode = mixture.modes[coin as usize % mixture.modes.len()];
-            let sigma = f64::from(mixture.sigma);
-            (f64::from(mode[0]) + sigma * n0, f64::from(mode[1]) + sigma * n1)
-        }
-        DatasetKind::Spiral => {
-            // Two arms, each 1.5 turns from radius 0.2 out to 2.
-            let arm = f64::from(coin % 2) * std::f64::consts::PI;
-            let angle = 3.0 * std::f64::consts::PI * u + arm;
-            let radius = 0.2 + 1.8 * u;
-            (radius * angle.cos() + 0.02 * n0, radius * angle.sin() + 0.02 * n1)
-        }
-        DatasetKind::Circle => {
-            let angle = std::f64::consts::TAU * u;
-            let radius = 1.0 + 0.01 * n0;
-            (radius * angle.cos(), radius * angle.sin())
-        }
-    };
-    [x as f32, y as f32]
-}
-
-/// All `POINT_COUNT` points of a 2-D dataset, flattened (x0, y0, x1, …).
-pub fn points(kind: DatasetKind, seed: u32) -> Vec<f32> {
+/// All `POINT_COUNT` points of a generated dataset, flattened (x0, y0, x1, …).
+pub fn points(kind: DatasetKind, seed: u32) -> Option<Vec<f32>> {
     (0..POINT_COUNT as u32)
-        .flat_map(|i| point(kind, seed, i))
-        .collect()
+        .map(|i| point(kind, seed, i))
+        .collect::<Option<Vec<[f32; 2]>>>()
+        .map(|points| points.into_iter().flatten().collect())
 }
 
 #[cfg(test)]
@@ -115,10 +94,10 @@ mod tests {
     #[test]
     fn mixture_points_sit_near_their_modes() {
         for kind in [DatasetKind::Ring8, DatasetKind::Grid25] {
-            let mixture = Mixture::for_dataset(kind).unwrap();
+            let mixture = (kind.info().mixture.unwrap())();
             let mut hits = vec![0usize; mixture.modes.len()];
             for i in 0..4000 {
-                let p = point(kind, 1, i);
+                let p = point(kind, 1, i).unwrap();
                 let (nearest, d2) = mixture
                     .modes
                     .iter()
@@ -137,10 +116,10 @@ mod tests {
 
     #[test]
     fn scaled_data_fits_the_generator_output_range() {
-        for kind in DatasetKind::ALL.into_iter().filter(|&k| k != DatasetKind::Mnist) {
-            let scale = coordinate_scale(kind);
-            let extent = plot_extent(kind);
-            for value in points(kind, 3) {
+        for &kind in DatasetKind::ALL.iter().filter(|&&k| k != DatasetKind::Mnist) {
+            let scale = kind.info().coordinate_scale;
+            let extent = kind.info().plot_extent;
+            for value in points(kind, 3).unwrap() {
                 assert!((value / scale).abs() < 0.8, "{kind:?}: {value}");
                 assert!(value.abs() < extent, "{kind:?}: {value}");
             }

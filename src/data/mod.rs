@@ -1,10 +1,11 @@
 //! What the discriminator sees as real: MNIST bytes or a 2-D point set, in
 //! the form the gather kernel reads.
 
+pub mod datasets;
 pub mod mixtures;
 pub mod mnist;
 
-use crate::config::DatasetKind;
+pub use datasets::DatasetKind;
 use mnist::{IMAGE_PIXELS, MnistImages};
 
 /// Rows of a dataset as the GPU stores them.
@@ -48,21 +49,21 @@ impl Dataset {
         }
     }
 
-    /// A 2-D dataset of `mixtures::POINT_COUNT` points drawn from `seed`.
-    pub fn two_d(kind: DatasetKind, seed: u32) -> Dataset {
-        assert_ne!(kind, DatasetKind::Mnist, "MNIST comes from its IDX file");
-        let scale = mixtures::coordinate_scale(kind);
-        let values = mixtures::points(kind, seed)
+    /// A generated 2-D dataset of `mixtures::POINT_COUNT` points drawn
+    /// from `seed`; None for MNIST, whose rows come from its file.
+    pub fn two_d(kind: DatasetKind, seed: u32) -> Option<Dataset> {
+        let scale = kind.info().coordinate_scale;
+        let values = mixtures::points(kind, seed)?
             .into_iter()
             .map(|v| v / scale)
             .collect();
-        Dataset {
+        Some(Dataset {
             kind,
             rows: mixtures::POINT_COUNT,
             row_len: 2,
             values: DatasetValues::Floats(values),
             scale,
-        }
+        })
     }
 
     /// The rows packed into u32 words for the GPU: bytes four per word

@@ -3,8 +3,8 @@
 //! needs no readback. Browser only.
 
 use super::context::GpuContext;
-use super::render::{DrawOptions, Renderer, Scene};
-use super::trainer::GpuTrainer;
+use super::frame::FrameSources;
+use super::render::{DrawOptions, Renderer, Scene, encode_frame};
 use crate::error::Error;
 
 pub struct CanvasTarget {
@@ -22,7 +22,7 @@ fn canvas_size(canvas: &web_sys::HtmlCanvasElement) -> (u32, u32) {
 impl CanvasTarget {
     pub fn new(
         ctx: &GpuContext,
-        trainer: &GpuTrainer,
+        sources: FrameSources<'_>,
         canvas: web_sys::HtmlCanvasElement,
     ) -> Result<Self, Error> {
         let surface = ctx
@@ -40,7 +40,7 @@ impl CanvasTarget {
         }
         surface.configure(&ctx.device, &config);
         let renderer = Renderer::new(&ctx.device, config.format);
-        let scene = trainer.scene(&renderer);
+        let scene = Scene::new(&ctx.device, &renderer, sources);
         Ok(CanvasTarget {
             canvas,
             surface,
@@ -54,7 +54,7 @@ impl CanvasTarget {
     pub fn draw(
         &mut self,
         ctx: &GpuContext,
-        trainer: &GpuTrainer,
+        sources: FrameSources<'_>,
         options: DrawOptions,
     ) -> Result<(), Error> {
         let (width, height) = canvas_size(&self.canvas);
@@ -75,10 +75,12 @@ impl CanvasTarget {
         };
         let view = frame.texture.create_view(&Default::default());
         let mut encoder = ctx.device.create_command_encoder(&Default::default());
-        trainer.encode_draw(
+        encode_frame(
+            ctx,
             &mut encoder,
             &self.renderer,
             &self.scene,
+            sources,
             &view,
             [width, height],
             options,

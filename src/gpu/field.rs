@@ -4,8 +4,9 @@
 
 use super::buffers;
 use super::context::GpuContext;
-use super::network::{Network, at};
-use super::program::{Op, Program};
+use super::network::{Network, dense};
+use super::pipelines::Pipelines;
+use super::program::{Ops, Program};
 use crate::error::Error;
 use crate::layout::Activation;
 
@@ -37,15 +38,13 @@ pub fn field_points(grid: usize, extent: f32, scale: f32) -> Vec<f32> {
 }
 
 impl DiscField {
-    /// `build` turns ops into a program the way the trainer does (it picks
-    /// the GEMM tiling). The discriminator's hidden buffers must hold
-    /// FIELD_GRID² rows.
+    /// The discriminator's hidden buffers must hold FIELD_GRID² rows.
     pub fn new(
         ctx: &GpuContext,
+        pipelines: &Pipelines,
         discriminator: &Network,
         extent: f32,
         scale: f32,
-        build: impl for<'a> Fn(&str, Vec<(&'static str, Op<'a>)>) -> Program,
     ) -> Result<DiscField, Error> {
         let grid = FIELD_GRID;
         let rows = grid * grid;
@@ -53,19 +52,19 @@ impl DiscField {
         let ones = buffers::storage_init(ctx, "field output grad", &vec![1.0f32; rows])?;
         let logits = buffers::storage(ctx, "field logits", rows)?;
         let grads = buffers::storage(ctx, "field grads", rows * 2)?;
-        let mut ops = Vec::new();
-        discriminator.forward(at(&inputs, 0), at(&logits, 0), rows, &mut ops);
+        let mut ops = Ops::default();
+        discriminator.forward(dense(&inputs, 0, 2), dense(&logits, 0, 1), rows, &mut ops);
         // d logit / d logit = 1 backwards to the input; the input is a
         // point, not an activation, so no derivative is applied there.
         discriminator.backward(
-            at(&inputs, 0),
-            at(&ones, 0),
+            dense(&inputs, 0, 2),
+            dense(&ones, 0, 1),
             rows,
             false,
-            Some((at(&grads, 0), Activation::Identity)),
+            Some((dense(&grads, 0, 2), Activation::Identity)),
             &mut ops,
         );
-        let program = build("disc field", ops);
+        let program = Program::build(ctx, pipelines, "disc field", ops);
         Ok(DiscField {
             grid,
             extent,

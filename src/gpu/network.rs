@@ -3,22 +3,39 @@
 
 use super::buffers;
 use super::context::GpuContext;
-use super::program::Op;
+use super::program::{Op, OpHandle, Ops};
 use crate::config::Config;
 use crate::error::Error;
+use crate::kernels::adam::{Adam, AdamBuffers, AdamParams};
+use crate::kernels::gemm::{GemmBuffers, GemmSpec, GemmTiling, Strided};
 use crate::layout::{Activation, NetworkLayout};
-use crate::params::{AdamParams, GemmSpec};
 use crate::streams::Counter;
 
-/// A buffer and an element offset into it.
+/// Rows of a matrix in a buffer: row r starts at element
+/// `offset + r × stride`.
 #[derive(Clone, Copy)]
 pub struct Tensor<'a> {
     pub buffer: &'a wgpu::Buffer,
     pub offset: usize,
+    pub stride: usize,
 }
 
-pub fn at(buffer: &wgpu::Buffer, offset: usize) -> Tensor<'_> {
-    Tensor { buffer, offset }
+/// Rows of `width` values, back to back from `offset`.
+pub fn dense(buffer: &wgpu::Buffer, offset: usize, width: usize) -> Tensor<'_> {
+    Tensor {
+        buffer,
+        offset,
+        stride: width,
+    }
+}
+
+impl Tensor<'_> {
+    fn strided(&self) -> Strided {
+        Strided {
+            offset: self.offset,
+            stride: self.stride,
+        }
+    }
 }
 
 /// The GPU state of one MLP. Parameters, gradients and both Adam moments
@@ -34,6 +51,8 @@ pub struct Network {
     pub hidden_acts: Vec<wgpu::Buffer>,
     /// Gradient of each hidden layer's pre-activation output.
     pub hidden_grads: Vec<wgpu::Buffer>,
+    /// Which GEMM entry point its layers run.
+    tiling: GemmTiling,
 }
 
 impl Network {
@@ -43,6 +62,7 @@ impl Network {
         layout: NetworkLayout,
         params: &[f32],
         rows: usize,
+        tiling: GemmTiling,
     ) -> Result<Network, Error> {
         let hidden = &layout.layers[..layout.layers.len() - 1];
         let mut hidden_acts = Vec::new();
@@ -69,39 +89,31 @@ impl Network {
             layout,
             hidden_acts,
             hidden_grads,
+            tiling,
         })
     }
 
-    /// Input and output tensors of layer `l`, given the network's.
-    fn layer_io<'a>(&'a self, l: usize, input: Tensor<'a>, output: Tensor<'a>) -> (Tensor<'a>, Tensor<'a>) {
-        let last = self.layout.layers.len() - 1;
-        let layer_in = if l == 0 {
-            input
-        } else {
-            at(&self.hidden_acts[l - 1], 0)
-        };
-        let layer_out = if l == last {
-            output
-        } else {
-            at(&self.hidden_acts[l], 0)
-        };
-        (layer_in, layer_out)
+    /// Input of layer `l`, given the network's.
+    fn layer_input<'a>(&'a self, l: usize, input: Tensor<'a>) -> Tensor<'a> {
+        match l {
+            0 => input,
+            _ => dense(&self.hidden_acts[l - 1], 0, self.layout.layers[l].inputs),
+        }
     }
 
     /// out = net(input) over `rows` samples.
-    pub fn forward<'a>(
-        &'a self,
-        input: Tensor<'a>,
-        output: Tensor<'a>,
-        rows: usize,
-        ops: &mut Vec<(&'static str, Op<'a>)>,
-    ) {
+    pub fn forward<'a>(&'a self, input: Tensor<'a>, output: Tensor<'a>, rows: usize, ops: &mut Ops<'a>) {
+        let last = self.layout.layers.len() - 1;
         for (l, layer) in self.layout.layers.iter().enumerate() {
-            let (layer_in, layer_out) = self.layer_io(l, input, output);
-            ops.push((
+            let layer_in = self.layer_input(l, input);
+            let layer_out = match l == last {
+                true => output,
+                false => dense(&self.hidden_acts[l], 0, layer.outputs),
+            };
+            ops.push(Op::gemm(
                 "forward",
-                Op::Gemm {
-                    spec: GemmSpec::forward(layer, rows, layer_in.offset, layer_out.offset),
+                GemmSpec::forward(layer, rows, layer_in.strided(), layer_out.strided()).tiled(self.tiling),
+                GemmBuffers {
                     a: layer_in.buffer,
                     b: &self.params,
                     aux: layer_in.buffer,
@@ -122,25 +134,20 @@ impl Network {
         rows: usize,
         weight_grads: bool,
         input_grad: Option<(Tensor<'a>, Activation)>,
-        ops: &mut Vec<(&'static str, Op<'a>)>,
+        ops: &mut Ops<'a>,
     ) {
         let last = self.layout.layers.len() - 1;
         for (l, layer) in self.layout.layers.iter().enumerate().rev() {
-            let layer_in = if l == 0 {
-                input
-            } else {
-                at(&self.hidden_acts[l - 1], 0)
-            };
-            let grad = if l == last {
-                output_grad
-            } else {
-                at(&self.hidden_grads[l], 0)
+            let layer_in = self.layer_input(l, input);
+            let grad = match l == last {
+                true => output_grad,
+                false => dense(&self.hidden_grads[l], 0, layer.outputs),
             };
             if weight_grads {
-                ops.push((
+                ops.push(Op::gemm(
                     "weight grad",
-                    Op::Gemm {
-                        spec: GemmSpec::weight_grad(layer, rows, layer_in.offset, grad.offset),
+                    GemmSpec::weight_grad(layer, rows, layer_in.strided(), grad.strided()).tiled(self.tiling),
+                    GemmBuffers {
                         a: layer_in.buffer,
                         b: grad.buffer,
                         aux: layer_in.buffer,
@@ -148,26 +155,26 @@ impl Network {
                     },
                 ));
             }
-            let target = if l > 0 {
-                Some((
-                    at(&self.hidden_grads[l - 1], 0),
+            let target = match l {
+                0 => input_grad,
+                _ => Some((
+                    dense(&self.hidden_grads[l - 1], 0, layer.inputs),
                     self.layout.layers[l - 1].activation,
-                ))
-            } else {
-                input_grad
+                )),
             };
             if let Some((target, activation)) = target {
-                ops.push((
+                let spec = GemmSpec::input_grad(
+                    layer,
+                    rows,
+                    grad.strided(),
+                    target.strided(),
+                    layer_in.strided(),
+                    activation,
+                );
+                ops.push(Op::gemm(
                     "input grad",
-                    Op::Gemm {
-                        spec: GemmSpec::input_grad(
-                            layer,
-                            rows,
-                            grad.offset,
-                            target.offset,
-                            layer_in.offset,
-                            activation,
-                        ),
+                    spec.tiled(self.tiling),
+                    GemmBuffers {
                         a: grad.buffer,
                         b: &self.params,
                         aux: layer_in.buffer,
@@ -178,20 +185,32 @@ impl Network {
         }
     }
 
+    /// The Adam update of every parameter; the handle lets a built program
+    /// change its learning rate.
     pub fn adam<'a>(
         &'a self,
+        label: &'static str,
         config: &Config,
         lr: f32,
         counter: Counter,
         counters: &'a wgpu::Buffer,
-    ) -> Op<'a> {
-        Op::Adam {
-            params: AdamParams::new(config, self.layout.param_count, lr, counter),
-            grads: &self.grads,
-            counters,
-            weights: &self.params,
-            adam_m: &self.adam_m,
-            adam_v: &self.adam_v,
-        }
+        ops: &mut Ops<'a>,
+    ) -> OpHandle {
+        ops.push(Op::new(
+            label,
+            &Adam,
+            AdamParams::new(config, self.layout.param_count, lr, counter),
+            AdamBuffers {
+                grads: &self.grads,
+                counters,
+                weights: &self.params,
+                adam_m: &self.adam_m,
+                adam_v: &self.adam_v,
+            },
+        ))
+    }
+
+    pub fn tiling(&self) -> GemmTiling {
+        self.tiling
     }
 }

@@ -7,121 +7,71 @@
 use wgpu::util::DeviceExt;
 
 use super::context::GpuContext;
-use super::kernels::{Kernels, grid_workgroups};
-use crate::params::{AdamParams, GatherParams, GemmSpec, GemmTiling, LossParams, NormalParams};
+use super::pipelines::{PipelineRequest, Pipelines};
+use crate::kernels::gemm::{Gemm, GemmBuffers, GemmSpec};
+use crate::kernels::{Bindings, Kernel, Slot};
 
-/// One kernel call and the buffers it binds, in the kernel's binding order.
-pub enum Op<'a> {
-    Gemm {
-        spec: GemmSpec,
-        a: &'a wgpu::Buffer,
-        b: &'a wgpu::Buffer,
-        aux: &'a wgpu::Buffer,
-        c: &'a wgpu::Buffer,
-    },
-    Loss {
-        params: LossParams,
-        logits: &'a wgpu::Buffer,
-        logit_grads: &'a wgpu::Buffer,
-        stats: &'a wgpu::Buffer,
-        counters: &'a wgpu::Buffer,
-    },
-    Adam {
-        params: AdamParams,
-        grads: &'a wgpu::Buffer,
-        counters: &'a wgpu::Buffer,
-        weights: &'a wgpu::Buffer,
-        adam_m: &'a wgpu::Buffer,
-        adam_v: &'a wgpu::Buffer,
-    },
-    DrawNormal {
-        params: NormalParams,
-        counters: &'a wgpu::Buffer,
-        out: &'a wgpu::Buffer,
-    },
-    Gather {
-        params: GatherParams,
-        /// MNIST bytes (true) or float points (false).
-        bytes: bool,
-        counters: &'a wgpu::Buffer,
-        data: &'a wgpu::Buffer,
-        out: &'a wgpu::Buffer,
-    },
+/// One kernel call: which pipeline, its uniforms, the buffers it binds (in
+/// binding order) and its workgroup count. Built by `Op::new` from a
+/// kernel's typed parameters and named buffers.
+pub struct Op<'a> {
+    pub label: &'static str,
+    kernel: &'static str,
+    source: fn() -> String,
+    entry_point: &'static str,
+    constants: Vec<(&'static str, f64)>,
+    storage: &'static [Slot],
+    uniform: Vec<u8>,
+    buffers: Vec<&'a wgpu::Buffer>,
+    workgroups: [u32; 3],
+    /// The GEMM this op runs, if it is one (FLOP counts, benchmarks).
+    gemm: Option<GemmSpec>,
 }
 
-impl Op<'_> {
-    fn uniform_bytes(&self) -> &[u8] {
-        match self {
-            Op::Gemm { spec, .. } => bytemuck::bytes_of(&spec.params),
-            Op::Loss { params, .. } => bytemuck::bytes_of(params),
-            Op::Adam { params, .. } => bytemuck::bytes_of(params),
-            Op::DrawNormal { params, .. } => bytemuck::bytes_of(params),
-            Op::Gather { params, .. } => bytemuck::bytes_of(params),
+impl<'a> Op<'a> {
+    pub fn new<K: Kernel>(
+        label: &'static str,
+        kernel: &K,
+        params: K::Params,
+        buffers: K::Buffers<'a>,
+    ) -> Op<'a> {
+        Op {
+            label,
+            kernel: K::NAME,
+            source: K::source,
+            entry_point: kernel.entry_point(),
+            constants: kernel.constants(),
+            storage: <K::Buffers<'a> as Bindings<'a>>::SLOTS,
+            uniform: bytemuck::bytes_of(&params).to_vec(),
+            buffers: buffers.buffers(),
+            workgroups: kernel.workgroups(&params),
+            gemm: None,
         }
     }
 
-    fn storage_buffers(&self) -> Vec<&wgpu::Buffer> {
-        match self {
-            Op::Gemm { a, b, aux, c, .. } => vec![a, b, aux, c],
-            Op::Loss {
-                logits,
-                logit_grads,
-                stats,
-                counters,
-                ..
-            } => vec![logits, logit_grads, stats, counters],
-            Op::Adam {
-                grads,
-                counters,
-                weights,
-                adam_m,
-                adam_v,
-                ..
-            } => vec![grads, counters, weights, adam_m, adam_v],
-            Op::DrawNormal { counters, out, .. } => vec![counters, out],
-            Op::Gather {
-                counters, data, out, ..
-            } => vec![counters, data, out],
-        }
-    }
-
-    fn pipeline_and_layout(&self, kernels: &Kernels) -> (wgpu::ComputePipeline, wgpu::BindGroupLayout) {
-        let kernel = match self {
-            Op::Gemm { spec, .. } => {
-                return (kernels.gemm(spec.variant), kernels.gemm_layout.clone());
-            }
-            Op::Loss { .. } => &kernels.loss,
-            Op::Adam { .. } => &kernels.adam,
-            Op::DrawNormal { .. } => &kernels.draw_normal,
-            Op::Gather { bytes: true, .. } => &kernels.gather_bytes,
-            Op::Gather { bytes: false, .. } => &kernels.gather_floats,
-        };
-        (kernel.pipeline.clone(), kernel.layout.clone())
-    }
-
-    fn workgroups(&self) -> [u32; 3] {
-        match self {
-            Op::Gemm { spec, .. } => {
-                let (m, n, tile) = (spec.params.m, spec.params.n, spec.variant.tiling.tile());
-                match spec.variant.tiling {
-                    GemmTiling::Shared | GemmTiling::Direct => [n.div_ceil(tile), m.div_ceil(tile), 1],
-                }
-            }
-            Op::Loss { .. } => [1, 1, 1],
-            // adam.wgsl updates four parameters per invocation.
-            Op::Adam { params, .. } => [grid_workgroups(params.count.div_ceil(4)), 1, 1],
-            Op::DrawNormal { params, .. } => [grid_workgroups(params.count.div_ceil(4)), 1, 1],
-            Op::Gather { params, .. } => [grid_workgroups(params.rows * params.row_len), 1, 1],
+    pub fn gemm(label: &'static str, spec: GemmSpec, buffers: GemmBuffers<'a>) -> Op<'a> {
+        Op {
+            gemm: Some(spec),
+            ..Op::new::<Gemm>(label, &spec.variant, spec.params, buffers)
         }
     }
 }
 
-/// Runs every GEMM of `ops` with `tiling`.
-pub fn set_gemm_tiling(ops: &mut [(&'static str, Op<'_>)], tiling: GemmTiling) {
-    for (_, op) in ops {
-        if let Op::Gemm { spec, .. } = op {
-            spec.variant.tiling = tiling;
-        }
+/// A program's ops as they are listed; `push` returns a handle by which
+/// the built program can rewrite that op's uniforms.
+#[derive(Default)]
+pub struct Ops<'a> {
+    list: Vec<Op<'a>>,
+}
+
+/// Which dispatch of a program (see `Ops::push`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OpHandle(usize);
+
+impl<'a> Ops<'a> {
+    pub fn push(&mut self, op: Op<'a>) -> OpHandle {
+        self.list.push(op);
+        OpHandle(self.list.len() - 1)
     }
 }
 
@@ -130,6 +80,15 @@ struct Dispatch {
     pipeline: wgpu::ComputePipeline,
     bind_group: wgpu::BindGroup,
     workgroups: [u32; 3],
+}
+
+impl Dispatch {
+    fn record(&self, pass: &mut wgpu::ComputePass<'_>) {
+        pass.set_pipeline(&self.pipeline);
+        pass.set_bind_group(0, &self.bind_group, &[]);
+        let [x, y, z] = self.workgroups;
+        pass.dispatch_workgroups(x, y, z);
+    }
 }
 
 pub struct Program {
@@ -142,19 +101,15 @@ pub struct Program {
 }
 
 impl Program {
-    pub fn build(
-        ctx: &GpuContext,
-        kernels: &Kernels,
-        label: &str,
-        ops: &[(&'static str, Op<'_>)],
-    ) -> Program {
+    pub fn build(ctx: &GpuContext, pipelines: &Pipelines, label: &str, ops: Ops<'_>) -> Program {
+        let ops = ops.list;
         let align = ctx.device.limits().min_uniform_buffer_offset_alignment as usize;
         let mut uniform_data = Vec::new();
         let mut offsets = Vec::with_capacity(ops.len());
-        for (_, op) in ops {
+        for op in &ops {
             let start = uniform_data.len().next_multiple_of(align);
             uniform_data.resize(start, 0);
-            uniform_data.extend_from_slice(op.uniform_bytes());
+            uniform_data.extend_from_slice(&op.uniform);
             offsets.push(start as u64);
         }
         uniform_data.resize(uniform_data.len().max(16), 0);
@@ -166,57 +121,54 @@ impl Program {
         let dispatches = ops
             .iter()
             .zip(offsets.iter().copied())
-            .map(|((op_label, op), offset)| {
-                let (pipeline, layout) = op.pipeline_and_layout(kernels);
+            .map(|(op, offset)| {
+                let (pipeline, layout) = pipelines.get(&PipelineRequest {
+                    kernel: op.kernel,
+                    source: op.source,
+                    entry_point: op.entry_point,
+                    constants: &op.constants,
+                    storage: op.storage,
+                });
                 let uniform = wgpu::BufferBinding {
                     buffer: &uniforms,
                     offset,
-                    size: wgpu::BufferSize::new(op.uniform_bytes().len() as u64),
+                    size: wgpu::BufferSize::new(op.uniform.len() as u64),
                 };
-                let mut entries = vec![wgpu::BindGroupEntry {
-                    binding: 0,
-                    resource: wgpu::BindingResource::Buffer(uniform),
-                }];
-                for (index, buffer) in op.storage_buffers().into_iter().enumerate() {
-                    entries.push(wgpu::BindGroupEntry {
-                        binding: index as u32 + 1,
-                        resource: buffer.as_entire_binding(),
-                    });
-                }
+                let entries: Vec<_> = std::iter::once(wgpu::BindingResource::Buffer(uniform))
+                    .chain(op.buffers.iter().map(|buffer| buffer.as_entire_binding()))
+                    .enumerate()
+                    .map(|(binding, resource)| wgpu::BindGroupEntry {
+                        binding: binding as u32,
+                        resource,
+                    })
+                    .collect();
                 let bind_group = ctx.device.create_bind_group(&wgpu::BindGroupDescriptor {
-                    label: Some(op_label),
+                    label: Some(op.label),
                     layout: &layout,
                     entries: &entries,
                 });
                 Dispatch {
-                    label: op_label,
+                    label: op.label,
                     pipeline,
                     bind_group,
-                    workgroups: op.workgroups(),
+                    workgroups: op.workgroups,
                 }
-            })
-            .collect();
-        let gemms = ops
-            .iter()
-            .filter_map(|(_, op)| match op {
-                Op::Gemm { spec, .. } => Some(*spec),
-                _ => None,
             })
             .collect();
         Program {
             dispatches,
-            gemms,
+            gemms: ops.iter().filter_map(|op| op.gemm).collect(),
             uniforms,
             uniform_offsets: offsets,
         }
     }
 
-    /// Replaces dispatch `index`'s uniform block (e.g. a new learning rate);
-    /// takes effect from the next submission.
-    pub fn rewrite_uniform<T: bytemuck::Pod>(&self, queue: &wgpu::Queue, index: usize, value: &T) {
+    /// Replaces the uniform block of the op `handle` names (e.g. a new
+    /// learning rate); takes effect from the next submission.
+    pub fn rewrite_uniform<T: bytemuck::Pod>(&self, queue: &wgpu::Queue, handle: OpHandle, value: &T) {
         queue.write_buffer(
             &self.uniforms,
-            self.uniform_offsets[index],
+            self.uniform_offsets[handle.0],
             bytemuck::bytes_of(value),
         );
     }
@@ -224,20 +176,13 @@ impl Program {
     /// Records every dispatch into `pass`; creates nothing.
     pub fn encode(&self, pass: &mut wgpu::ComputePass<'_>) {
         for dispatch in &self.dispatches {
-            pass.set_pipeline(&dispatch.pipeline);
-            pass.set_bind_group(0, &dispatch.bind_group, &[]);
-            let [x, y, z] = dispatch.workgroups;
-            pass.dispatch_workgroups(x, y, z);
+            dispatch.record(pass);
         }
     }
 
     /// Records dispatch `index` alone (for timing one kernel at a time).
     pub fn encode_one(&self, index: usize, pass: &mut wgpu::ComputePass<'_>) {
-        let dispatch = &self.dispatches[index];
-        pass.set_pipeline(&dispatch.pipeline);
-        pass.set_bind_group(0, &dispatch.bind_group, &[]);
-        let [x, y, z] = dispatch.workgroups;
-        pass.dispatch_workgroups(x, y, z);
+        self.dispatches[index].record(pass);
     }
 
     /// The GEMMs this program runs, in order.
@@ -258,10 +203,7 @@ impl Program {
                     end_of_pass_write_index: Some(index + 1),
                 }),
             });
-            pass.set_pipeline(&dispatch.pipeline);
-            pass.set_bind_group(0, &dispatch.bind_group, &[]);
-            let [x, y, z] = dispatch.workgroups;
-            pass.dispatch_workgroups(x, y, z);
+            dispatch.record(&mut pass);
         }
     }
 

@@ -1,29 +1,14 @@
 //! Drawing a trainer's samples on the GPU into any texture: a canvas in the
 //! page, an offscreen texture in tests. `Renderer` holds the pipelines for
-//! one target format; a `Scene` binds one trainer's buffers to them once,
-//! so a frame only writes a few uniforms and records draws.
+//! one target format; a `Scene` binds one trainer's buffers (its
+//! `FrameSources`) to them once, so a frame only writes a few uniforms and
+//! records draws. Every drawing decision (palette, dot size, what each
+//! layer shows) lives here.
 
-use bytemuck::{Pod, Zeroable};
-
-use crate::shaders;
-
-/// `DrawParams` in shaders/render.wgsl.
-#[repr(C)]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Pod, Zeroable)]
-pub struct DrawParams {
-    pub target_size: [f32; 2],
-    pub extent: f32,
-    pub scale: f32,
-    pub color: [f32; 4],
-    pub background: [f32; 4],
-    pub size: f32,
-    pub first: u32,
-    pub count: u32,
-    pub grid: u32,
-    pub side: u32,
-    pub stride: u32,
-    pub _pad: [u32; 2],
-}
+use super::context::GpuContext;
+use super::frame::FrameSources;
+use crate::error::Error;
+use crate::kernels::render::{DrawParams, SOURCE};
 
 /// What a frame shows.
 #[derive(Clone, Copy, Debug, PartialEq, serde::Deserialize)]
@@ -112,7 +97,7 @@ impl Renderer {
     pub fn new(device: &wgpu::Device, format: wgpu::TextureFormat) -> Renderer {
         let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
             label: Some("render"),
-            source: wgpu::ShaderSource::Wgsl(shaders::RENDER.into()),
+            source: wgpu::ShaderSource::Wgsl(SOURCE.into()),
         });
         let visibility = wgpu::ShaderStages::VERTEX_FRAGMENT;
         let layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
@@ -190,17 +175,17 @@ impl Renderer {
     }
 }
 
-/// Draws `trainer`'s frame into an offscreen RGBA8 texture and reads it
+/// Draws a trainer's frame into an offscreen RGBA8 texture and reads it
 /// back: tests, and pictures without a window.
 pub async fn render_offscreen(
-    trainer: &crate::gpu::trainer::GpuTrainer,
+    ctx: &GpuContext,
+    sources: FrameSources<'_>,
     size: [u32; 2],
     options: DrawOptions,
-) -> Result<Vec<u8>, crate::error::Error> {
-    let ctx = trainer.context();
+) -> Result<Vec<u8>, Error> {
     let format = wgpu::TextureFormat::Rgba8Unorm;
     let renderer = Renderer::new(&ctx.device, format);
-    let scene = trainer.scene(&renderer);
+    let scene = Scene::new(&ctx.device, &renderer, sources);
     let texture = ctx.device.create_texture(&wgpu::TextureDescriptor {
         label: Some("offscreen"),
         size: wgpu::Extent3d {
@@ -217,8 +202,124 @@ pub async fn render_offscreen(
     });
     let view = texture.create_view(&Default::default());
     let mut encoder = ctx.device.create_command_encoder(&Default::default());
-    trainer.encode_draw(&mut encoder, &renderer, &scene, &view, size, options);
+    encode_frame(
+        ctx,
+        &mut encoder,
+        &renderer,
+        &scene,
+        sources,
+        &view,
+        size,
+        options,
+    );
     crate::gpu::readback::read_texture_rgba8(ctx, encoder, &texture, size).await
+}
+
+/// Records a frame into `target` (`size` pixels): the generator on the
+/// fixed latents, D over the plane if asked, then the scene. Creates
+/// nothing; nothing is read back.
+pub fn encode_frame(
+    ctx: &GpuContext,
+    encoder: &mut wgpu::CommandEncoder,
+    renderer: &Renderer,
+    scene: &Scene,
+    sources: FrameSources<'_>,
+    target: &wgpu::TextureView,
+    size: [u32; 2],
+    options: DrawOptions,
+) {
+    {
+        let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
+            label: Some("draw"),
+            timestamp_writes: None,
+        });
+        sources.preview.encode(&mut pass);
+        if let Some(field) = sources.field
+            && options.update_field
+            && (options.heatmap || options.arrows)
+        {
+            field.program.encode(&mut pass);
+        }
+    }
+    let palette = Palette::new(options.dark);
+    let target_size = [size[0] as f32, size[1] as f32];
+    let samples = sources.sample_count;
+    // Dots about 1/150 of the plot across, at least 2 pixels.
+    let dot = (target_size[0].min(target_size[1]) / 150.0).max(2.0);
+    let base = DrawParams {
+        target_size,
+        ..DrawParams::default()
+    };
+    let (extent, grid) = match sources.field {
+        Some(field) => (field.extent, field.grid as u32),
+        None => (1.0, 8),
+    };
+    let plane = DrawParams { extent, grid, ..base };
+    scene.encode(
+        &ctx.queue,
+        renderer,
+        encoder,
+        target,
+        palette.background,
+        |kind| match kind {
+            LayerKind::Digits => Some((
+                DrawParams {
+                    background: palette.digit_gap,
+                    count: samples.min(64),
+                    grid: 8,
+                    side: crate::data::mnist::IMAGE_SIDE as u32,
+                    ..base
+                },
+                3,
+                1,
+            )),
+            LayerKind::Field => options.heatmap.then_some((
+                DrawParams {
+                    color: palette.field_real,
+                    background: palette.field_fake,
+                    ..plane
+                },
+                3,
+                1,
+            )),
+            // Every second grid point: 20 × 20 arrows.
+            LayerKind::Arrows => options.arrows.then_some((
+                DrawParams {
+                    color: palette.arrows,
+                    size: 1.5,
+                    stride: 2,
+                    ..plane
+                },
+                6,
+                (grid / 2) * (grid / 2),
+            )),
+            LayerKind::RealPoints => {
+                let count = sources.data_rows.min(1000) as u32;
+                Some((
+                    DrawParams {
+                        color: palette.real,
+                        scale: sources.scale,
+                        size: dot,
+                        count,
+                        ..plane
+                    },
+                    6,
+                    count,
+                ))
+            }
+            LayerKind::FakePoints => Some((
+                DrawParams {
+                    color: palette.fake,
+                    scale: sources.scale,
+                    size: dot,
+                    count: samples,
+                    ..plane
+                },
+                6,
+                samples,
+            )),
+        },
+    );
 }
 
 /// Which pipeline a layer uses.
@@ -246,13 +347,29 @@ pub struct Scene {
 }
 
 /// A buffer to draw from and how the layer reads it.
-pub struct LayerSource<'a> {
-    pub kind: LayerKind,
-    pub buffer: &'a wgpu::Buffer,
+struct LayerSource<'a> {
+    kind: LayerKind,
+    buffer: &'a wgpu::Buffer,
+}
+
+/// Digits for MNIST; heat map, arrows, real and generated points for 2-D data.
+fn layer_sources(frame: FrameSources<'_>) -> Vec<LayerSource<'_>> {
+    let layer = |kind, buffer| LayerSource { kind, buffer };
+    match frame.field {
+        None => vec![layer(LayerKind::Digits, frame.samples)],
+        Some(field) => vec![
+            layer(LayerKind::Field, &field.logits),
+            layer(LayerKind::Arrows, &field.grads),
+            layer(LayerKind::RealPoints, frame.data),
+            layer(LayerKind::FakePoints, frame.samples),
+        ],
+    }
 }
 
 impl Scene {
-    pub fn new(device: &wgpu::Device, renderer: &Renderer, sources: &[LayerSource<'_>]) -> Scene {
+    /// Binds the buffers of `frame` to `renderer`'s pipelines.
+    pub fn new(device: &wgpu::Device, renderer: &Renderer, frame: FrameSources<'_>) -> Scene {
+        let sources = layer_sources(frame);
         let slot = u64::from(device.limits().min_uniform_buffer_offset_alignment)
             .max(std::mem::size_of::<DrawParams>() as u64);
         let uniforms = device.create_buffer(&wgpu::BufferDescriptor {

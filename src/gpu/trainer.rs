@@ -26,20 +26,28 @@
 use super::buffers;
 use super::context::GpuContext;
 use super::field::{DiscField, FIELD_GRID};
-use super::kernels::{Kernels, preferred_tiling};
-use super::network::{Network, at};
-use super::program::{Op, Program, set_gemm_tiling};
+use super::frame::FrameSources;
+use super::network::{Network, Tensor, dense};
+use super::pipelines::Pipelines;
+use super::program::{Op, OpHandle, Ops, Program};
 use super::readback::{self, PendingRead};
-use super::render::{DrawOptions, DrawParams, LayerKind, LayerSource, Palette, Renderer, Scene};
 use super::stats::{IterationStats, STATS_CAPACITY, StatsRing};
 use crate::config::Config;
 use crate::data::{Dataset, DatasetValues};
 use crate::error::Error;
 use crate::init::init_params;
-use crate::params::{
-    AdamParams, GatherParams, LOSS_MODE_DISC, LOSS_MODE_GEN, LossParams, NormalParams, RandomParams,
-};
+use crate::kernels::adam::AdamParams;
+use crate::kernels::gather::{Gather, GatherBuffers, GatherParams};
+use crate::kernels::gemm::GemmTiling;
+use crate::kernels::loss::{LOSS_MODE_DISC, LOSS_MODE_GEN, Loss, LossBuffers, LossParams};
+use crate::kernels::normal::{Normal, NormalBuffers, NormalParams, RandomParams};
 use crate::streams::{self, Counter};
+
+/// A program that updates one network, and where its Adam dispatch is.
+pub(crate) struct UpdateProgram {
+    pub program: Program,
+    adam: OpHandle,
+}
 
 pub struct GpuTrainer {
     ctx: GpuContext,
@@ -60,19 +68,30 @@ pub struct GpuTrainer {
     /// 2-D datasets: D over the plotted plane.
     field: Option<DiscField>,
     /// Buffers only the programs use (latent noise, logits and their
-    /// gradients, the G output gradient, preview latents, the dataset),
-    /// held for as long as their bind groups.
+    /// gradients, the G output gradient, preview latents), held for as
+    /// long as their bind groups.
     _program_buffers: Vec<wgpu::Buffer>,
     stats: StatsRing,
-    disc_step: Program,
-    gen_step: Program,
+    disc_step: UpdateProgram,
+    gen_step: UpdateProgram,
     preview: Program,
     iterations: u64,
 }
 
 impl GpuTrainer {
-    /// Builds everything a run needs on `ctx`'s device.
+    /// Builds everything a run needs on `ctx`'s device, with the GEMM
+    /// tiling this adapter runs fastest.
     pub fn new(ctx: &GpuContext, config: Config, dataset: &Dataset) -> Result<GpuTrainer, Error> {
+        GpuTrainer::with_tiling(ctx, config, dataset, GemmTiling::preferred(&ctx.adapter_info))
+    }
+
+    /// Builds a trainer whose GEMMs all run `tiling`.
+    pub fn with_tiling(
+        ctx: &GpuContext,
+        config: Config,
+        dataset: &Dataset,
+        tiling: GemmTiling,
+    ) -> Result<GpuTrainer, Error> {
         config.validate()?;
         if dataset.kind != config.dataset || dataset.row_len != config.sample_width() {
             return Err(Error::DatasetMismatch {
@@ -84,26 +103,23 @@ impl GpuTrainer {
         let sample_count = config.sample_count as usize;
         let width = config.sample_width();
         let latent_size = config.latent_size as usize;
-        let kernels = Kernels::new(&ctx.device, preferred_tiling(&ctx.adapter_info));
-        let build = |label: &str, mut ops: Vec<(&'static str, Op<'_>)>| {
-            set_gemm_tiling(&mut ops, kernels.gemm_tiling);
-            Program::build(ctx, &kernels, label, &ops)
-        };
+        let pipelines = Pipelines::new(&ctx.device, tiling);
 
         let gen_layout = config.gen_layout();
         let disc_layout = config.disc_layout();
         let gen_init: Vec<f32> = init_params(&gen_layout, config.seed, streams::INIT_GEN);
         let disc_init: Vec<f32> = init_params(&disc_layout, config.seed, streams::INIT_DISC);
-        let generator = Network::new(ctx, "gen", gen_layout, &gen_init, batch.max(sample_count))?;
+        let gen_rows = batch.max(sample_count);
+        let generator = Network::new(ctx, "gen", gen_layout, &gen_init, gen_rows, tiling)?;
         // 2-D data: D also evaluates the field grid with these buffers.
         let disc_rows = match dataset.values {
             DatasetValues::Floats(_) => (2 * batch).max(FIELD_GRID * FIELD_GRID),
             DatasetValues::Bytes(_) => 2 * batch,
         };
-        let discriminator = Network::new(ctx, "disc", disc_layout, &disc_init, disc_rows)?;
+        let discriminator = Network::new(ctx, "disc", disc_layout, &disc_init, disc_rows, tiling)?;
 
         let latent = buffers::storage(ctx, "latent", batch * latent_size)?;
-        let preview_values: Vec<f32> = crate::cpu::rng::normals(
+        let preview_values: Vec<f32> = crate::cpu::normal::normals(
             config.seed,
             streams::PREVIEW_LATENT,
             0,
@@ -125,18 +141,21 @@ impl GpuTrainer {
             counter: counter as u32,
             counter_offset: 0,
         };
-        let draw_latent = |stream: u32, counter: Counter| Op::DrawNormal {
-            params: NormalParams {
+        let draw_latent = |stream: u32, counter: Counter| {
+            let params = NormalParams {
                 random: random(stream, counter),
                 count: (batch * latent_size) as u32,
                 out_offset: 0,
                 _pad: [0; 2],
-            },
-            counters: &counters,
-            out: &latent,
+            };
+            let buffers = NormalBuffers {
+                counters: &counters,
+                out: &latent,
+            };
+            Op::new("draw latent", &Normal, params, buffers)
         };
-        let loss = |mode: u32, real_count: usize, fake_target: f32| Op::Loss {
-            params: LossParams {
+        let loss = |label, mode: u32, real_count: usize, fake_target: f32| {
+            let params = LossParams {
                 real_count: real_count as u32,
                 fake_count: batch as u32,
                 mode,
@@ -144,87 +163,105 @@ impl GpuTrainer {
                 real_target: config.real_target(),
                 fake_target,
                 _pad: [0; 2],
-            },
-            logits: &logits,
-            logit_grads: &logit_grads,
-            stats: &stats.rows,
-            counters: &counters,
+            };
+            let buffers = LossBuffers {
+                logits: &logits,
+                logit_grads: &logit_grads,
+                stats: &stats.rows,
+                counters: &counters,
+            };
+            Op::new(label, &Loss, params, buffers)
         };
-        let fake = at(&disc_input, batch * width);
+        let real = dense(&disc_input, 0, width);
+        let fake = dense(&disc_input, batch * width, width);
+        let latent_in = dense(&latent, 0, latent_size);
+        let logits_out: Tensor<'_> = dense(&logits, 0, 1);
+        let logit_grads_in = dense(&logit_grads, 0, 1);
 
-        let mut ops = vec![
-            (
-                "draw latent",
-                draw_latent(streams::DISC_LATENT, Counter::DiscUpdates),
-            ),
-            (
-                "gather real",
-                Op::Gather {
-                    params: GatherParams {
-                        random: random(streams::REAL_BATCH, Counter::DiscUpdates),
-                        rows: batch as u32,
-                        row_len: width as u32,
-                        dataset_rows: dataset.rows as u32,
-                        out_offset: 0,
-                    },
-                    bytes: matches!(dataset.values, DatasetValues::Bytes(_)),
-                    counters: &counters,
-                    data: &data,
-                    out: &disc_input,
-                },
-            ),
-        ];
-        generator.forward(at(&latent, 0), fake, batch, &mut ops);
-        discriminator.forward(at(&disc_input, 0), at(&logits, 0), 2 * batch, &mut ops);
-        ops.push(("disc loss", loss(LOSS_MODE_DISC, batch, 0.0)));
-        discriminator.backward(
-            at(&disc_input, 0),
-            at(&logit_grads, 0),
-            2 * batch,
-            true,
-            None,
+        let mut ops = Ops::default();
+        ops.push(draw_latent(streams::DISC_LATENT, Counter::DiscUpdates));
+        ops.push(Op::new(
+            "gather real",
+            &Gather {
+                bytes: matches!(dataset.values, DatasetValues::Bytes(_)),
+            },
+            GatherParams {
+                random: random(streams::REAL_BATCH, Counter::DiscUpdates),
+                rows: batch as u32,
+                row_len: width as u32,
+                dataset_rows: dataset.rows as u32,
+                out_offset: real.offset as u32,
+                out_stride: real.stride as u32,
+                _pad: [0; 3],
+            },
+            GatherBuffers {
+                counters: &counters,
+                data: &data,
+                out: real.buffer,
+            },
+        ));
+        generator.forward(latent_in, fake, batch, &mut ops);
+        discriminator.forward(real, logits_out, 2 * batch, &mut ops);
+        ops.push(loss("disc loss", LOSS_MODE_DISC, batch, 0.0));
+        discriminator.backward(real, logit_grads_in, 2 * batch, true, None, &mut ops);
+        let adam = discriminator.adam(
+            "disc adam",
+            &config,
+            config.disc_lr,
+            Counter::DiscUpdates,
+            &counters,
             &mut ops,
         );
-        ops.push((
-            "disc adam",
-            discriminator.adam(&config, config.disc_lr, Counter::DiscUpdates, &counters),
-        ));
-        let disc_step = build("disc step", ops);
+        let disc_step = UpdateProgram {
+            program: Program::build(ctx, &pipelines, "disc step", ops),
+            adam,
+        };
 
-        let mut ops = vec![(
-            "draw latent",
-            draw_latent(streams::GEN_LATENT, Counter::GenUpdates),
-        )];
-        generator.forward(at(&latent, 0), fake, batch, &mut ops);
-        discriminator.forward(fake, at(&logits, 0), batch, &mut ops);
-        ops.push(("gen loss", loss(LOSS_MODE_GEN, 0, 1.0)));
+        let mut ops = Ops::default();
+        ops.push(draw_latent(streams::GEN_LATENT, Counter::GenUpdates));
+        generator.forward(latent_in, fake, batch, &mut ops);
+        discriminator.forward(fake, logits_out, batch, &mut ops);
+        ops.push(loss("gen loss", LOSS_MODE_GEN, 0, 1.0));
         let gen_output_activation = generator.layout.layers[generator.layout.layers.len() - 1].activation;
+        let gen_out_grad_at = dense(&gen_out_grad, 0, width);
         discriminator.backward(
             fake,
-            at(&logit_grads, 0),
+            logit_grads_in,
             batch,
             false,
-            Some((at(&gen_out_grad, 0), gen_output_activation)),
+            Some((gen_out_grad_at, gen_output_activation)),
             &mut ops,
         );
-        generator.backward(at(&latent, 0), at(&gen_out_grad, 0), batch, true, None, &mut ops);
-        ops.push((
+        generator.backward(latent_in, gen_out_grad_at, batch, true, None, &mut ops);
+        let adam = generator.adam(
             "gen adam",
-            generator.adam(&config, config.gen_lr, Counter::GenUpdates, &counters),
-        ));
-        let gen_step = build("gen step", ops);
+            &config,
+            config.gen_lr,
+            Counter::GenUpdates,
+            &counters,
+            &mut ops,
+        );
+        let gen_step = UpdateProgram {
+            program: Program::build(ctx, &pipelines, "gen step", ops),
+            adam,
+        };
 
-        let mut ops = Vec::new();
-        generator.forward(at(&preview_latent, 0), at(&samples, 0), sample_count, &mut ops);
-        let preview = build("preview", ops);
+        let mut ops = Ops::default();
+        generator.forward(
+            dense(&preview_latent, 0, latent_size),
+            dense(&samples, 0, width),
+            sample_count,
+            &mut ops,
+        );
+        let preview = Program::build(ctx, &pipelines, "preview", ops);
 
         let field = match dataset.values {
             DatasetValues::Floats(_) => Some(DiscField::new(
                 ctx,
+                &pipelines,
                 &discriminator,
-                crate::data::mixtures::plot_extent(dataset.kind),
+                dataset.kind.info().plot_extent,
                 dataset.scale,
-                build,
             )?),
             DatasetValues::Bytes(_) => None,
         };
@@ -273,9 +310,9 @@ impl GpuTrainer {
             });
             for _ in 0..n {
                 for _ in 0..self.config.disc_steps {
-                    self.disc_step.encode(&mut pass);
+                    self.disc_step.program.encode(&mut pass);
                 }
-                self.gen_step.encode(&mut pass);
+                self.gen_step.program.encode(&mut pass);
             }
         }
         let slot = self
@@ -390,7 +427,18 @@ impl GpuTrainer {
 
     /// Dispatches one iteration records (k discriminator updates + 1 generator update).
     pub fn dispatches_per_iteration(&self) -> usize {
-        self.disc_step.len() * self.config.disc_steps as usize + self.gen_step.len()
+        self.iteration_programs()
+            .iter()
+            .map(|(program, times)| program.len() * times)
+            .sum()
+    }
+
+    /// The programs of one iteration and how many times each runs, in order.
+    pub fn iteration_programs(&self) -> [(&Program, usize); 2] {
+        [
+            (&self.disc_step.program, self.config.disc_steps as usize),
+            (&self.gen_step.program, 1),
+        ]
     }
 
     /// Changes both learning rates from the next `train` on, keeping the
@@ -403,249 +451,44 @@ impl GpuTrainer {
         };
         config.validate()?;
         self.config = config;
-        // Adam is the last dispatch of each update program.
-        let adam = |network: &Network, lr: f32, counter: Counter| {
-            AdamParams::new(&self.config, network.layout.param_count, lr, counter)
-        };
         let queue = &self.ctx.queue;
-        let disc = adam(&self.discriminator, disc_lr, Counter::DiscUpdates);
-        self.disc_step
-            .rewrite_uniform(queue, self.disc_step.len() - 1, &disc);
-        let generator = adam(&self.generator, gen_lr, Counter::GenUpdates);
-        self.gen_step
-            .rewrite_uniform(queue, self.gen_step.len() - 1, &generator);
+        for (step, network, lr, counter) in [
+            (
+                &self.disc_step,
+                &self.discriminator,
+                disc_lr,
+                Counter::DiscUpdates,
+            ),
+            (&self.gen_step, &self.generator, gen_lr, Counter::GenUpdates),
+        ] {
+            let params = AdamParams::new(&self.config, network.layout.param_count, lr, counter);
+            step.program.rewrite_uniform(queue, step.adam, &params);
+        }
         Ok(())
     }
 
-    /// This trainer's buffers bound to `renderer`'s pipelines: digits for
-    /// MNIST; heat map, arrows, real and generated points for 2-D data.
-    pub fn scene(&self, renderer: &Renderer) -> Scene {
-        let mut sources = Vec::new();
-        match &self.field {
-            None => sources.push(LayerSource {
-                kind: LayerKind::Digits,
-                buffer: &self.samples,
-            }),
-            Some(field) => {
-                sources.push(LayerSource {
-                    kind: LayerKind::Field,
-                    buffer: &field.logits,
-                });
-                sources.push(LayerSource {
-                    kind: LayerKind::Arrows,
-                    buffer: &field.grads,
-                });
-                sources.push(LayerSource {
-                    kind: LayerKind::RealPoints,
-                    buffer: &self.data,
-                });
-                sources.push(LayerSource {
-                    kind: LayerKind::FakePoints,
-                    buffer: &self.samples,
-                });
-            }
+    /// What a renderer needs to draw this trainer's frame.
+    pub fn frame_sources(&self) -> FrameSources<'_> {
+        FrameSources {
+            samples: &self.samples,
+            sample_count: self.config.sample_count,
+            scale: self.scale,
+            data: &self.data,
+            data_rows: self.dataset_rows,
+            preview: &self.preview,
+            field: self.field.as_ref(),
         }
-        Scene::new(&self.ctx.device, renderer, &sources)
     }
 
-    /// Records a frame into `target` (`size` pixels): the generator on the
-    /// fixed latents, D over the plane if asked, then the scene. Creates
-    /// nothing; nothing is read back.
-    pub fn encode_draw(
-        &self,
-        encoder: &mut wgpu::CommandEncoder,
-        renderer: &Renderer,
-        scene: &Scene,
-        target: &wgpu::TextureView,
-        size: [u32; 2],
-        options: DrawOptions,
-    ) {
-        {
-            let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
-                label: Some("draw"),
-                timestamp_writes: None,
-            });
-            self.preview.encode(&mut pass);
-            if let Some(field) = &self.field
-                && options.update_field
-                && (options.heatmap || options.arrows)
-            {
-                field.program.encode(&mut pass);
-            }
-        }
-        let palette = Palette::new(options.dark);
-        let target_size = [size[0] as f32, size[1] as f32];
-        let samples = self.config.sample_count;
-        // Dots about 1/150 of the plot across, at least 2 pixels.
-        let dot = (target_size[0].min(target_size[1]) / 150.0).max(2.0);
-        let base = DrawParams {
-            target_size,
-            ..DrawParams::default()
-        };
-        let (extent, grid) = match &self.field {
-            Some(field) => (field.extent, field.grid as u32),
-            None => (1.0, 8),
-        };
-        scene.encode(
-            &self.ctx.queue,
-            renderer,
-            encoder,
-            target,
-            palette.background,
-            |kind| {
-                let plane = DrawParams { extent, grid, ..base };
-                match kind {
-                    LayerKind::Digits => Some((
-                        DrawParams {
-                            background: palette.digit_gap,
-                            count: samples.min(64),
-                            grid: 8,
-                            side: crate::data::mnist::IMAGE_SIDE as u32,
-                            ..base
-                        },
-                        3,
-                        1,
-                    )),
-                    LayerKind::Field => options.heatmap.then_some((
-                        DrawParams {
-                            color: palette.field_real,
-                            background: palette.field_fake,
-                            ..plane
-                        },
-                        3,
-                        1,
-                    )),
-                    // Every second grid point: 20 × 20 arrows.
-                    LayerKind::Arrows => options.arrows.then_some((
-                        DrawParams {
-                            color: palette.arrows,
-                            size: 1.5,
-                            stride: 2,
-                            ..plane
-                        },
-                        6,
-                        (grid / 2) * (grid / 2),
-                    )),
-                    LayerKind::RealPoints => {
-                        let count = self.dataset_rows.min(1000) as u32;
-                        Some((
-                            DrawParams {
-                                color: palette.real,
-                                scale: self.scale,
-                                size: dot,
-                                count,
-                                ..plane
-                            },
-                            6,
-                            count,
-                        ))
-                    }
-                    LayerKind::FakePoints => Some((
-                        DrawParams {
-                            color: palette.fake,
-                            scale: self.scale,
-                            size: dot,
-                            count: samples,
-                            ..plane
-                        },
-                        6,
-                        samples,
-                    )),
-                }
-            },
-        );
+    /// The GEMM tiling every GEMM of this trainer runs.
+    pub fn gemm_tiling(&self) -> GemmTiling {
+        self.generator.tiling()
     }
 
-    /// The GEMMs of one iteration, in order (k discriminator updates, one
-    /// generator update).
-    pub fn iteration_gemms(&self) -> Vec<crate::params::GemmSpec> {
-        let mut gemms = Vec::new();
-        for _ in 0..self.config.disc_steps {
-            gemms.extend_from_slice(self.disc_step.gemms());
-        }
-        gemms.extend_from_slice(self.gen_step.gemms());
-        gemms
-    }
-
-    /// Floating-point operations of one iteration's GEMMs (2 per multiply-add).
-    pub fn flops_per_iteration(&self) -> f64 {
-        self.iteration_gemms().iter().map(|g| 2.0 * g.macs() as f64).sum()
-    }
-
-    /// GPU time of every dispatch of one iteration, in milliseconds, from
-    /// timestamp queries (each dispatch in a pass of its own); None where
-    /// the device has no timestamp queries.
-    pub async fn time_iteration_kernels(&mut self) -> Result<Option<Vec<(&'static str, f64)>>, Error> {
-        let device = &self.ctx.device;
-        if !device.features().contains(wgpu::Features::TIMESTAMP_QUERY) {
-            return Ok(None);
-        }
-        let k = self.config.disc_steps as usize;
-        let dispatches = self.disc_step.len() * k + self.gen_step.len();
-        let count = 2 * dispatches as u32;
-        let queries = device.create_query_set(&wgpu::QuerySetDescriptor {
-            label: Some("kernel times"),
-            ty: wgpu::QueryType::Timestamp,
-            count,
-        });
-        let resolved = device.create_buffer(&wgpu::BufferDescriptor {
-            label: Some("kernel times"),
-            size: u64::from(count) * 8,
-            usage: wgpu::BufferUsages::QUERY_RESOLVE | wgpu::BufferUsages::COPY_SRC,
-            mapped_at_creation: false,
-        });
-        let mut encoder = device.create_command_encoder(&Default::default());
-        let mut labels = Vec::with_capacity(dispatches);
-        for step in 0..k {
-            let first = 2 * (step * self.disc_step.len()) as u32;
-            self.disc_step.encode_timed(&mut encoder, &queries, first);
-            labels.extend(self.disc_step.labels());
-        }
-        let first = 2 * (k * self.disc_step.len()) as u32;
-        self.gen_step.encode_timed(&mut encoder, &queries, first);
-        labels.extend(self.gen_step.labels());
-        encoder.resolve_query_set(&queries, 0..count, &resolved, 0);
-        let ticks: Vec<u64> = bytemuck::pod_collect_to_vec(
-            &PendingRead::start(&self.ctx, encoder, &resolved, 0, u64::from(count) * 8)
-                .bytes()
-                .await?,
-        );
-        self.iterations += 1;
-        let period_ns = f64::from(self.ctx.queue.get_timestamp_period());
-        Ok(Some(
-            labels
-                .into_iter()
-                .zip(ticks.chunks_exact(2))
-                .map(|(label, pair)| (label, pair[1].saturating_sub(pair[0]) as f64 * period_ns * 1e-6))
-                .collect(),
-        ))
-    }
-
-    /// Wall time of each dispatch of one iteration, each submitted alone
-    /// `repeats` times and waited for: (program, label, seconds per dispatch).
-    /// Native only; includes the adapter's per-submit overhead.
-    #[cfg(not(target_arch = "wasm32"))]
-    pub fn profile_dispatches(
-        &mut self,
-        repeats: u32,
-    ) -> Result<Vec<(&'static str, &'static str, f64)>, Error> {
-        let mut timings = Vec::new();
-        for (name, program) in [("disc step", &self.disc_step), ("gen step", &self.gen_step)] {
-            for (index, label) in program.labels().enumerate() {
-                let start = std::time::Instant::now();
-                let mut encoder = self.ctx.device.create_command_encoder(&Default::default());
-                {
-                    let mut pass = encoder.begin_compute_pass(&Default::default());
-                    for _ in 0..repeats {
-                        program.encode_one(index, &mut pass);
-                    }
-                }
-                self.ctx.queue.submit([encoder.finish()]);
-                self.ctx.wait_idle()?;
-                timings.push((name, label, start.elapsed().as_secs_f64() / f64::from(repeats)));
-            }
-        }
-        Ok(timings)
+    /// Iterations submitted so far; also advanced by work submitted outside
+    /// `train` (kernel timing runs whole iterations).
+    pub(crate) fn count_iterations(&mut self, n: u64) {
+        self.iterations += n;
     }
 
     /// Buffers a caller may bind to draw or inspect: the preview samples

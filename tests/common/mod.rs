@@ -8,11 +8,12 @@
 use std::sync::OnceLock;
 
 use livegan::gpu::context::GpuContext;
-use livegan::gpu::kernels::Kernels;
+use livegan::gpu::pipelines::Pipelines;
+use livegan::kernels::gemm::GemmTiling;
 
 pub struct Gpu {
     pub ctx: GpuContext,
-    pub kernels: Kernels,
+    pub pipelines: Pipelines,
 }
 
 pub fn gpu() -> Option<&'static Gpu> {
@@ -20,11 +21,8 @@ pub fn gpu() -> Option<&'static Gpu> {
     let gpu = GPU.get_or_init(|| match GpuContext::new_blocking() {
         Ok(ctx) => {
             eprintln!("GPU tests run on {}", ctx.adapter_name());
-            let kernels = Kernels::new(
-                &ctx.device,
-                livegan::gpu::kernels::preferred_tiling(&ctx.adapter_info),
-            );
-            Some(Gpu { ctx, kernels })
+            let pipelines = Pipelines::new(&ctx.device, GemmTiling::preferred(&ctx.adapter_info));
+            Some(Gpu { ctx, pipelines })
         }
         Err(error) => {
             if std::env::var("CI").is_ok_and(|v| v == "true") {

@@ -15,10 +15,11 @@ use livegan::checks::training::synthetic_mnist;
 use livegan::config::Config;
 use livegan::data::{Dataset, mnist};
 use livegan::gpu::context::GpuContext;
-use livegan::gpu::kernels::{Kernels, preferred_tiling};
+use livegan::gpu::pipelines::Pipelines;
+use livegan::gpu::profile;
 use livegan::gpu::stats::now_ms;
 use livegan::gpu::trainer::GpuTrainer;
-use livegan::params::GemmTiling;
+use livegan::kernels::gemm::{GemmSpec, GemmTiling};
 
 fn dataset(data_dir: &Path) -> (Dataset, &'static str) {
     match std::fs::read(data_dir.join("train-images-idx3-ubyte"))
@@ -49,12 +50,12 @@ fn iterations_per_second(trainer: &mut GpuTrainer, seconds: f64) -> Result<(f64,
 /// Times a GEMM enough times for about half a second of work.
 fn timed_gemm(
     ctx: &GpuContext,
-    kernels: &Kernels,
+    pipelines: &Pipelines,
     label: &str,
-    spec: livegan::params::GemmSpec,
+    spec: GemmSpec,
 ) -> Result<GemmTiming, String> {
     let time = |repeats| {
-        pollster::block_on(time_gemm(ctx, kernels, label, spec, repeats)).map_err(|e| e.to_string())
+        pollster::block_on(time_gemm(ctx, pipelines, label, spec, repeats)).map_err(|e| e.to_string())
     };
     let once = time(1)?;
     let repeats = ((500.0 / once.ms.max(1e-3)) as u32).clamp(1, 2000);
@@ -86,8 +87,9 @@ pub fn run(out: &Path, seconds: f64, data_dir: &Path) -> Result<(), String> {
         };
         let mut trainer = GpuTrainer::new(&ctx, config, &data).map_err(|e| e.to_string())?;
         let (rate, n) = iterations_per_second(&mut trainer, seconds)?;
-        let flops = trainer.flops_per_iteration();
-        let kernel_times = pollster::block_on(trainer.time_iteration_kernels()).map_err(|e| e.to_string())?;
+        let flops = profile::flops_per_iteration(&trainer);
+        let kernel_times =
+            pollster::block_on(profile::time_iteration_kernels(&mut trainer)).map_err(|e| e.to_string())?;
         let families = kernel_times.as_deref().map(by_family).unwrap_or_default();
         println!(
             "{batch:>6} {rate:>12.2} {:>12.3} {:>14.1} {:>12} {:>12.5}",
@@ -97,7 +99,7 @@ pub fn run(out: &Path, seconds: f64, data_dir: &Path) -> Result<(), String> {
             1.0 / f64::from(n)
         );
         if batch == 64 {
-            model_gemms = trainer.iteration_gemms();
+            model_gemms = profile::iteration_gemms(&trainer);
         }
         training.push(json!({
             "batch": batch,
@@ -118,10 +120,10 @@ pub fn run(out: &Path, seconds: f64, data_dir: &Path) -> Result<(), String> {
         }
     }
 
-    let kernels = Kernels::new(&ctx.device, preferred_tiling(&ctx.adapter_info));
+    let pipelines = Pipelines::new(&ctx.device, GemmTiling::preferred(&ctx.adapter_info));
     println!(
         "\nGEMM, C = A·B (preferred tiling here: {:?})",
-        kernels.gemm_tiling
+        pipelines.gemm_tiling
     );
     println!(
         "{:<26} {:>6} {:>6} {:>6} {:>8} {:>10} {:>10}",
@@ -135,7 +137,7 @@ pub fn run(out: &Path, seconds: f64, data_dir: &Path) -> Result<(), String> {
     };
     let mut square = Vec::new();
     for tiling in [GemmTiling::Shared, GemmTiling::Direct] {
-        let timing = timed_gemm(&ctx, &kernels, "1024³", square_spec(1024, 1024, 1024, tiling))?;
+        let timing = timed_gemm(&ctx, &pipelines, "1024³", square_spec(1024, 1024, 1024, tiling))?;
         print(&timing);
         square.push(timing);
     }
@@ -154,13 +156,13 @@ pub fn run(out: &Path, seconds: f64, data_dir: &Path) -> Result<(), String> {
         } else {
             "forward"
         };
-        let timing = timed_gemm(&ctx, &kernels, &format!("model {kind}"), spec)?;
+        let timing = timed_gemm(&ctx, &pipelines, &format!("model {kind}"), spec)?;
         print(&timing);
         shapes.push(timing);
     }
     let preferred_square = square
         .iter()
-        .find(|t| t.tiling == format!("{:?}", kernels.gemm_tiling))
+        .find(|t| t.tiling == format!("{:?}", pipelines.gemm_tiling))
         .map_or(0.0, |t| t.gflops);
     let batch256 = training
         .iter()
@@ -178,7 +180,7 @@ pub fn run(out: &Path, seconds: f64, data_dir: &Path) -> Result<(), String> {
         "backend": format!("{:?}", ctx.adapter_info.backend),
         "timestampQueries": timestamps,
         "data": data_name,
-        "preferredTiling": format!("{:?}", kernels.gemm_tiling),
+        "preferredTiling": format!("{:?}", pipelines.gemm_tiling),
         "training": training,
         "gemm1024": square,
         "gemmModelShapes": shapes,

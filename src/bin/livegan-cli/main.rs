@@ -21,8 +21,9 @@ mod native {
     use clap::{Args, Parser};
     use serde_json::json;
 
-    use livegan::config::{Config, DatasetKind};
-    use livegan::data::mixtures::{self, Mixture};
+    use livegan::config::Config;
+    use livegan::data::DatasetKind;
+    use livegan::data::mixtures;
     use livegan::data::{Dataset, mnist};
     use livegan::gpu::context::GpuContext;
     use livegan::gpu::trainer::GpuTrainer;
@@ -116,8 +117,10 @@ mod native {
 
     fn parse_dataset(name: &str) -> Result<DatasetKind, String> {
         DatasetKind::from_name(name).ok_or_else(|| {
-            let names: Vec<_> = DatasetKind::ALL.iter().map(|d| d.name()).collect();
-            format!("unknown dataset `{name}`; one of {}", names.join(", "))
+            format!(
+                "unknown dataset `{name}`; one of {}",
+                DatasetKind::names().join(", ")
+            )
         })
     }
 
@@ -164,8 +167,8 @@ mod native {
     }
 
     fn load_dataset(config: &Config, data_dir: &Path) -> Result<Dataset, String> {
-        if config.dataset != DatasetKind::Mnist {
-            return Ok(Dataset::two_d(config.dataset, config.seed));
+        if let Some(dataset) = Dataset::two_d(config.dataset, config.seed) {
+            return Ok(dataset);
         }
         let path = data_dir.join("train-images-idx3-ubyte");
         let bytes = std::fs::read(&path).map_err(|e| {
@@ -248,15 +251,20 @@ mod native {
             plot::digit_grid(&samples, mnist::IMAGE_SIDE, 3)
         } else {
             let real: Vec<f32> = (0..2500)
-                .flat_map(|i| mixtures::point(config.dataset, config.seed.wrapping_add(1), i))
+                .filter_map(|i| mixtures::point(config.dataset, config.seed.wrapping_add(1), i))
+                .flatten()
                 .collect();
-            plot::scatter(&real, &samples, mixtures::plot_extent(config.dataset), 640)
+            plot::scatter(&real, &samples, config.dataset.info().plot_extent, 640)
         };
         let mut png = Vec::new();
         canvas.write_png(&mut png).map_err(|e| e.to_string())?;
         write("samples.png", &png)?;
 
-        let coverage = Mixture::for_dataset(config.dataset).map(|mixture| mode_coverage(&mixture, &samples));
+        let coverage = config
+            .dataset
+            .info()
+            .mixture
+            .map(|mixture| mode_coverage(&mixture(), &samples));
         if let Some(c) = &coverage {
             eprintln!(
                 "modes covered {}/{}, high-quality samples {:.1}%",

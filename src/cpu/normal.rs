@@ -1,10 +1,10 @@
-//! Twin of shaders/rng.wgsl: standard normals, four per hash.
+//! Twin of shaders/normal.wgsl: standard normals, four per hash.
 
 use super::hash::{box_muller, pcg4d, unit_uniform};
 use super::real::Real;
-use crate::params::NormalParams;
+use crate::kernels::normal::{NormalParams, RandomParams};
 
-pub fn draw_normal<F: Real>(params: &NormalParams, counters: &[u32; 4], out: &mut [F]) {
+pub fn normal<F: Real>(params: &NormalParams, counters: &[u32; 4], out: &mut [F]) {
     let r = &params.random;
     let counter = r.counter_value(counters);
     let count = params.count as usize;
@@ -25,7 +25,7 @@ pub fn draw_normal<F: Real>(params: &NormalParams, counters: &[u32; 4], out: &mu
 /// side (fixed preview latents, the reference trainer).
 pub fn normals<F: Real>(seed: u32, stream: u32, counter: u32, count: usize) -> Vec<F> {
     let params = NormalParams {
-        random: crate::params::RandomParams {
+        random: RandomParams {
             seed,
             stream,
             counter: crate::streams::Counter::Zero as u32,
@@ -36,6 +36,6 @@ pub fn normals<F: Real>(seed: u32, stream: u32, counter: u32, count: usize) -> V
         _pad: [0; 2],
     };
     let mut out = vec![F::zero(); count];
-    draw_normal(&params, &[0; 4], &mut out);
+    normal(&params, &[0; 4], &mut out);
     out
 }

@@ -1,0 +1,53 @@
+//! Binary cross-entropy from logits, its gradient, the batch statistics and
+//! the step counters, in one single-workgroup dispatch.
+//! Shader: shaders/loss.wgsl. CPU twin: [`crate::cpu::loss::loss`].
+//! Check: [`crate::checks::kernels::check_loss`].
+
+use super::{Kernel, WORKGROUP_SIZE, bindings, uniform};
+
+uniform! {
+    /// `LossParams` in shaders/loss.wgsl. Rows `[0, real_count)` of the
+    /// logits are real samples, the next `fake_count` rows generated ones.
+    pub struct LossParams {
+        pub real_count: u32,
+        pub fake_count: u32,
+        /// `LOSS_MODE_DISC` or `LOSS_MODE_GEN`.
+        pub mode: u32,
+        pub stats_capacity: u32,
+        pub real_target: f32,
+        /// 0 for the discriminator's loss, 1 for the non-saturating G loss.
+        pub fake_target: f32,
+        pub _pad: [u32; 2],
+    }
+}
+
+pub const LOSS_MODE_DISC: u32 = 0;
+pub const LOSS_MODE_GEN: u32 = 1;
+
+bindings! {
+    pub struct LossBuffers {
+        logits: Read,
+        logit_grads: ReadWrite,
+        /// One row per iteration: (disc_loss, gen_loss, D(x), D(G(z))).
+        stats: ReadWrite,
+        counters: ReadWrite,
+    }
+}
+
+pub struct Loss;
+
+impl Kernel for Loss {
+    const NAME: &'static str = "loss";
+    const ENTRY_POINTS: &'static [(&'static str, [u32; 3])] = &[("loss", [WORKGROUP_SIZE, 1, 1])];
+    type Params = LossParams;
+    type Buffers<'a> = LossBuffers<'a>;
+
+    fn source() -> String {
+        super::with_workgroup_size(include_str!("../../shaders/loss.wgsl"))
+    }
+
+    fn workgroups(&self, _: &LossParams) -> [u32; 3] {
+        // One workgroup: it reduces in a fixed order and owns the counters.
+        [1, 1, 1]
+    }
+}
