@@ -14,4 +14,5 @@ pub mod program;
 pub mod readback;
 pub mod render;
 pub mod stats;
+mod steps;
 pub mod trainer;

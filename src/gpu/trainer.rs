@@ -1,53 +1,29 @@
 //! The GAN trainer on the GPU.
 //!
 //! Everything is created in `new`: buffers, pipelines, bind groups and three
-//! programs (one discriminator update, one generator update, one preview
-//! forward pass). `train(n)` then only encodes n iterations of those programs
-//! into one compute pass and submits once: nothing is created and nothing
-//! waits on the GPU per iteration.
-//!
-//! One discriminator update (2B rows: B real then B fake, one GEMM per layer):
-//!   latent ← N(0, 1)                   rng         (seed, DISC_LATENT, disc updates)
-//!   disc_input[0..B] ← real rows       gather      (seed, REAL_BATCH, disc updates)
-//!   disc_input[B..2B] ← G(latent)      G forward
-//!   logits ← D(disc_input)             D forward
-//!   logit_grads, stats, counters      loss        (disc mode)
-//!   disc grads ← backward              D backward (weight gradients)
-//!   disc params                        Adam
-//! One generator update (B rows):
-//!   latent ← N(0, 1)                   rng         (seed, GEN_LATENT, gen updates)
-//!   disc_input[B..2B] ← G(latent)      G forward
-//!   logits ← D(fake)                   D forward
-//!   logit_grads, stats, counters      loss        (non-saturating G loss)
-//!   gen_out_grad ← ∂L/∂fake ⊙ tanh'    D backward (input gradients only)
-//!   gen grads ← backward               G backward
-//!   gen params                         Adam
+//! programs (one discriminator update and one generator update, whose
+//! dispatches `gpu::steps` lists, and one preview forward pass). `train(n)`
+//! then only encodes n iterations of those programs into one compute pass
+//! and submits once: nothing is created and nothing waits on the GPU per
+//! iteration.
 
 use super::buffers;
 use super::context::GpuContext;
 use super::field::{DiscField, FIELD_GRID};
 use super::frame::FrameSources;
-use super::network::{Network, Tensor, dense};
+use super::network::{Network, dense};
 use super::pipelines::Pipelines;
-use super::program::{Op, OpHandle, Ops, Program};
+use super::program::{Ops, Program};
 use super::readback::{self, PendingRead};
-use super::stats::{IterationStats, STATS_CAPACITY, StatsRing};
+use super::stats::{IterationStats, StatsRing};
+use super::steps::{self, StepBuffers, UpdateProgram};
 use crate::config::Config;
 use crate::data::{Dataset, DatasetValues};
 use crate::error::Error;
 use crate::init::init_params;
 use crate::kernels::adam::AdamParams;
-use crate::kernels::gather::{Gather, GatherBuffers, GatherParams};
 use crate::kernels::gemm::GemmTiling;
-use crate::kernels::loss::{LOSS_MODE_DISC, LOSS_MODE_GEN, Loss, LossBuffers, LossParams};
-use crate::kernels::normal::{Normal, NormalBuffers, NormalParams, RandomParams};
 use crate::streams::{self, Counter};
-
-/// A program that updates one network, and where its Adam dispatch is.
-pub(crate) struct UpdateProgram {
-    pub program: Program,
-    adam: OpHandle,
-}
 
 pub struct GpuTrainer {
     ctx: GpuContext,
@@ -135,116 +111,21 @@ impl GpuTrainer {
         let data = buffers::storage_init(ctx, "dataset", &dataset.gpu_words())?;
         let stats = StatsRing::new(ctx)?;
 
-        let random = |stream: u32, counter: Counter| RandomParams {
-            seed: config.seed,
-            stream,
-            counter: counter as u32,
-            counter_offset: 0,
+        let step_buffers = StepBuffers {
+            counters: &counters,
+            latent: &latent,
+            disc_input: &disc_input,
+            logits: &logits,
+            logit_grads: &logit_grads,
+            gen_out_grad: &gen_out_grad,
+            stats: &stats.rows,
+            data: &data,
+            data_rows: dataset.rows,
+            data_bytes: matches!(dataset.values, DatasetValues::Bytes(_)),
         };
-        let draw_latent = |stream: u32, counter: Counter| {
-            let params = NormalParams {
-                random: random(stream, counter),
-                count: (batch * latent_size) as u32,
-                out_offset: 0,
-                _pad: [0; 2],
-            };
-            let buffers = NormalBuffers {
-                counters: &counters,
-                out: &latent,
-            };
-            Op::new("draw latent", &Normal, params, buffers)
-        };
-        let loss = |label, mode: u32, real_count: usize, fake_target: f32| {
-            let params = LossParams {
-                real_count: real_count as u32,
-                fake_count: batch as u32,
-                mode,
-                stats_capacity: STATS_CAPACITY,
-                real_target: config.real_target(),
-                fake_target,
-                _pad: [0; 2],
-            };
-            let buffers = LossBuffers {
-                logits: &logits,
-                logit_grads: &logit_grads,
-                stats: &stats.rows,
-                counters: &counters,
-            };
-            Op::new(label, &Loss, params, buffers)
-        };
-        let real = dense(&disc_input, 0, width);
-        let fake = dense(&disc_input, batch * width, width);
-        let latent_in = dense(&latent, 0, latent_size);
-        let logits_out: Tensor<'_> = dense(&logits, 0, 1);
-        let logit_grads_in = dense(&logit_grads, 0, 1);
-
-        let mut ops = Ops::default();
-        ops.push(draw_latent(streams::DISC_LATENT, Counter::DiscUpdates));
-        ops.push(Op::new(
-            "gather real",
-            &Gather {
-                bytes: matches!(dataset.values, DatasetValues::Bytes(_)),
-            },
-            GatherParams {
-                random: random(streams::REAL_BATCH, Counter::DiscUpdates),
-                rows: batch as u32,
-                row_len: width as u32,
-                dataset_rows: dataset.rows as u32,
-                out_offset: real.offset as u32,
-                out_stride: real.stride as u32,
-                _pad: [0; 3],
-            },
-            GatherBuffers {
-                counters: &counters,
-                data: &data,
-                out: real.buffer,
-            },
-        ));
-        generator.forward(latent_in, fake, batch, &mut ops);
-        discriminator.forward(real, logits_out, 2 * batch, &mut ops);
-        ops.push(loss("disc loss", LOSS_MODE_DISC, batch, 0.0));
-        discriminator.backward(real, logit_grads_in, 2 * batch, true, None, &mut ops);
-        let adam = discriminator.adam(
-            "disc adam",
-            &config,
-            config.disc_lr,
-            Counter::DiscUpdates,
-            &counters,
-            &mut ops,
-        );
-        let disc_step = UpdateProgram {
-            program: Program::build(ctx, &pipelines, "disc step", ops),
-            adam,
-        };
-
-        let mut ops = Ops::default();
-        ops.push(draw_latent(streams::GEN_LATENT, Counter::GenUpdates));
-        generator.forward(latent_in, fake, batch, &mut ops);
-        discriminator.forward(fake, logits_out, batch, &mut ops);
-        ops.push(loss("gen loss", LOSS_MODE_GEN, 0, 1.0));
-        let gen_output_activation = generator.layout.layers[generator.layout.layers.len() - 1].activation;
-        let gen_out_grad_at = dense(&gen_out_grad, 0, width);
-        discriminator.backward(
-            fake,
-            logit_grads_in,
-            batch,
-            false,
-            Some((gen_out_grad_at, gen_output_activation)),
-            &mut ops,
-        );
-        generator.backward(latent_in, gen_out_grad_at, batch, true, None, &mut ops);
-        let adam = generator.adam(
-            "gen adam",
-            &config,
-            config.gen_lr,
-            Counter::GenUpdates,
-            &counters,
-            &mut ops,
-        );
-        let gen_step = UpdateProgram {
-            program: Program::build(ctx, &pipelines, "gen step", ops),
-            adam,
-        };
+        let networks = [&generator, &discriminator];
+        let disc_step = steps::disc_step(ctx, &pipelines, &config, networks, &step_buffers);
+        let gen_step = steps::gen_step(ctx, &pipelines, &config, networks, &step_buffers);
 
         let mut ops = Ops::default();
         generator.forward(

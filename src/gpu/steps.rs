@@ -1,0 +1,214 @@
+//! What one iteration dispatches: the programs of one discriminator update
+//! and one generator update, built once by the trainer.
+//!
+//! One discriminator update (2B rows: B real then B fake, one GEMM per layer):
+//!   latent ← N(0, 1)                   normal      (seed, DISC_LATENT, disc updates)
+//!   disc_input[0..B] ← real rows       gather      (seed, REAL_BATCH, disc updates)
+//!   disc_input[B..2B] ← G(latent)      G forward
+//!   logits ← D(disc_input)             D forward
+//!   logit_grads, stats, counters      loss        (disc mode)
+//!   disc grads ← backward              D backward (weight gradients)
+//!   disc params                        Adam
+//! One generator update (B rows):
+//!   latent ← N(0, 1)                   normal      (seed, GEN_LATENT, gen updates)
+//!   disc_input[B..2B] ← G(latent)      G forward
+//!   logits ← D(fake)                   D forward
+//!   logit_grads, stats, counters      loss        (non-saturating G loss)
+//!   gen_out_grad ← ∂L/∂fake ⊙ tanh'    D backward (input gradients only)
+//!   gen grads ← backward               G backward
+//!   gen params                         Adam
+
+use super::context::GpuContext;
+use super::network::{Network, Tensor, dense};
+use super::pipelines::Pipelines;
+use super::program::{Op, OpHandle, Ops, Program};
+use super::stats::STATS_CAPACITY;
+use crate::config::Config;
+use crate::kernels::gather::{Gather, GatherBuffers, GatherParams};
+use crate::kernels::loss::{LOSS_MODE_DISC, LOSS_MODE_GEN, Loss, LossBuffers, LossParams};
+use crate::kernels::normal::{Normal, NormalBuffers, NormalParams, RandomParams};
+use crate::streams::{self, Counter};
+
+/// A program that updates one network, and where its Adam dispatch is.
+pub(crate) struct UpdateProgram {
+    pub program: Program,
+    /// Lets the trainer change the learning rate in place.
+    pub adam: OpHandle,
+}
+
+/// The trainer's buffers that the update programs bind.
+pub(crate) struct StepBuffers<'a> {
+    /// [iteration, disc updates, gen updates, 0] (streams::Counter).
+    pub counters: &'a wgpu::Buffer,
+    /// B × Z.
+    pub latent: &'a wgpu::Buffer,
+    /// 2B × X: real rows then fake rows.
+    pub disc_input: &'a wgpu::Buffer,
+    /// 2B logits and their gradients.
+    pub logits: &'a wgpu::Buffer,
+    pub logit_grads: &'a wgpu::Buffer,
+    /// B × X: ∂L_G/∂G(z).
+    pub gen_out_grad: &'a wgpu::Buffer,
+    pub stats: &'a wgpu::Buffer,
+    /// The dataset as u32 words, `data_rows` rows; bytes or f32 bits.
+    pub data: &'a wgpu::Buffer,
+    pub data_rows: usize,
+    pub data_bytes: bool,
+}
+
+/// Tensors every update names.
+struct Views<'a> {
+    real: Tensor<'a>,
+    fake: Tensor<'a>,
+    latent: Tensor<'a>,
+    logits: Tensor<'a>,
+    logit_grads: Tensor<'a>,
+}
+
+impl<'a> StepBuffers<'a> {
+    fn views(&self, config: &Config) -> Views<'a> {
+        let (batch, width) = (config.batch_size as usize, config.sample_width());
+        Views {
+            real: dense(self.disc_input, 0, width),
+            fake: dense(self.disc_input, batch * width, width),
+            latent: dense(self.latent, 0, config.latent_size as usize),
+            logits: dense(self.logits, 0, 1),
+            logit_grads: dense(self.logit_grads, 0, 1),
+        }
+    }
+
+    fn random(config: &Config, stream: u32, counter: Counter) -> RandomParams {
+        RandomParams {
+            seed: config.seed,
+            stream,
+            counter: counter as u32,
+            counter_offset: 0,
+        }
+    }
+
+    fn draw_latent(&self, config: &Config, stream: u32, counter: Counter) -> Op<'a> {
+        let params = NormalParams {
+            random: StepBuffers::random(config, stream, counter),
+            count: config.batch_size * config.latent_size,
+            out_offset: 0,
+            _pad: [0; 2],
+        };
+        let buffers = NormalBuffers {
+            counters: self.counters,
+            out: self.latent,
+        };
+        Op::new("draw latent", &Normal, params, buffers)
+    }
+
+    fn loss(&self, config: &Config, label: &'static str, mode: u32) -> Op<'a> {
+        let disc = mode == LOSS_MODE_DISC;
+        let params = LossParams {
+            real_count: if disc { config.batch_size } else { 0 },
+            fake_count: config.batch_size,
+            mode,
+            stats_capacity: STATS_CAPACITY,
+            real_target: config.real_target(),
+            // The non-saturating G loss labels fakes as real.
+            fake_target: if disc { 0.0 } else { 1.0 },
+            _pad: [0; 2],
+        };
+        let buffers = LossBuffers {
+            logits: self.logits,
+            logit_grads: self.logit_grads,
+            stats: self.stats,
+            counters: self.counters,
+        };
+        Op::new(label, &Loss, params, buffers)
+    }
+}
+
+/// One discriminator update.
+pub(crate) fn disc_step(
+    ctx: &GpuContext,
+    pipelines: &Pipelines,
+    config: &Config,
+    [generator, discriminator]: [&Network; 2],
+    buffers: &StepBuffers<'_>,
+) -> UpdateProgram {
+    let batch = config.batch_size as usize;
+    let v = buffers.views(config);
+    let mut ops = Ops::default();
+    ops.push(buffers.draw_latent(config, streams::DISC_LATENT, Counter::DiscUpdates));
+    ops.push(Op::new(
+        "gather real",
+        &Gather {
+            bytes: buffers.data_bytes,
+        },
+        GatherParams {
+            random: StepBuffers::random(config, streams::REAL_BATCH, Counter::DiscUpdates),
+            rows: config.batch_size,
+            row_len: config.sample_width() as u32,
+            dataset_rows: buffers.data_rows as u32,
+            out_offset: v.real.offset as u32,
+            out_stride: v.real.stride as u32,
+            _pad: [0; 3],
+        },
+        GatherBuffers {
+            counters: buffers.counters,
+            data: buffers.data,
+            out: v.real.buffer,
+        },
+    ));
+    generator.forward(v.latent, v.fake, batch, &mut ops);
+    // Real and fake rows in one pass: 2B rows from the start of disc_input.
+    discriminator.forward(v.real, v.logits, 2 * batch, &mut ops);
+    ops.push(buffers.loss(config, "disc loss", LOSS_MODE_DISC));
+    discriminator.backward(v.real, v.logit_grads, 2 * batch, true, None, &mut ops);
+    let adam = discriminator.adam(
+        "disc adam",
+        config,
+        config.disc_lr,
+        Counter::DiscUpdates,
+        buffers.counters,
+        &mut ops,
+    );
+    UpdateProgram {
+        program: Program::build(ctx, pipelines, "disc step", ops),
+        adam,
+    }
+}
+
+/// One generator update.
+pub(crate) fn gen_step(
+    ctx: &GpuContext,
+    pipelines: &Pipelines,
+    config: &Config,
+    [generator, discriminator]: [&Network; 2],
+    buffers: &StepBuffers<'_>,
+) -> UpdateProgram {
+    let batch = config.batch_size as usize;
+    let v = buffers.views(config);
+    let mut ops = Ops::default();
+    ops.push(buffers.draw_latent(config, streams::GEN_LATENT, Counter::GenUpdates));
+    generator.forward(v.latent, v.fake, batch, &mut ops);
+    discriminator.forward(v.fake, v.logits, batch, &mut ops);
+    ops.push(buffers.loss(config, "gen loss", LOSS_MODE_GEN));
+    let gen_output_activation = generator.layout.layers[generator.layout.layers.len() - 1].activation;
+    let gen_out_grad = dense(buffers.gen_out_grad, 0, config.sample_width());
+    discriminator.backward(
+        v.fake,
+        v.logit_grads,
+        batch,
+        false,
+        Some((gen_out_grad, gen_output_activation)),
+        &mut ops,
+    );
+    generator.backward(v.latent, gen_out_grad, batch, true, None, &mut ops);
+    let adam = generator.adam(
+        "gen adam",
+        config,
+        config.gen_lr,
+        Counter::GenUpdates,
+        buffers.counters,
+        &mut ops,
+    );
+    UpdateProgram {
+        program: Program::build(ctx, pipelines, "gen step", ops),
+        adam,
+    }
+}
