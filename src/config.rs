@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::data::DatasetKind;
+use crate::data::datasets::Source;
 use crate::layout::{Activation, NetworkLayout};
 
 /// Activation of every hidden layer (both networks).
@@ -105,9 +106,9 @@ impl Config {
     /// but then hops around them; at 1e-3, or with 128-wide layers, it
     /// oscillates more.
     pub fn preset(dataset: DatasetKind) -> Config {
-        match dataset {
-            DatasetKind::Mnist => Config::default(),
-            _ => Config {
+        match dataset.info().source {
+            Source::MnistImages => Config::default(),
+            Source::Points(_) => Config {
                 dataset,
                 latent_size: 16,
                 gen_hidden: vec![64, 64, 64],

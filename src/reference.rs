@@ -187,19 +187,6 @@ impl<F: Real> ReferenceGan<F> {
         out
     }
 
-    fn loss_params(&self, mode: u32) -> LossParams {
-        let b = self.config.batch_size;
-        LossParams {
-            real_count: if mode == LOSS_MODE_DISC { b } else { 0 },
-            fake_count: b,
-            mode,
-            stats_capacity: STATS_CAPACITY,
-            real_target: self.config.real_target(),
-            fake_target: if mode == LOSS_MODE_DISC { 0.0 } else { 1.0 },
-            _pad: [0; 2],
-        }
-    }
-
     /// L_D and ∂L_D/∂disc_params for latent `z` and real batch `real`.
     pub fn disc_objective(&self, gen_params: &[F], disc_params: &[F], z: &[F], real: &[F]) -> Objective<F> {
         let b = self.batch();
@@ -212,10 +199,7 @@ impl<F: Real> ReferenceGan<F> {
         let mut logit_grads = vec![F::zero(); 2 * b];
         let mut stats = [StatsRow::default()];
         let mut counters = [0; 4];
-        let params = LossParams {
-            stats_capacity: 1,
-            ..self.loss_params(LOSS_MODE_DISC)
-        };
+        let params = LossParams::new(&self.config, LOSS_MODE_DISC, 1);
         loss(
             &params,
             &mut counters,
@@ -240,10 +224,7 @@ impl<F: Real> ReferenceGan<F> {
         let mut logit_grads = vec![F::zero(); b];
         let mut stats = [StatsRow::default()];
         let mut counters = [0; 4];
-        let params = LossParams {
-            stats_capacity: 1,
-            ..self.loss_params(LOSS_MODE_GEN)
-        };
+        let params = LossParams::new(&self.config, LOSS_MODE_GEN, 1);
         loss(
             &params,
             &mut counters,

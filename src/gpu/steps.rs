@@ -101,17 +101,7 @@ impl<'a> StepBuffers<'a> {
     }
 
     fn loss(&self, config: &Config, label: &'static str, mode: u32) -> Op<'a> {
-        let disc = mode == LOSS_MODE_DISC;
-        let params = LossParams {
-            real_count: if disc { config.batch_size } else { 0 },
-            fake_count: config.batch_size,
-            mode,
-            stats_capacity: STATS_CAPACITY,
-            real_target: config.real_target(),
-            // The non-saturating G loss labels fakes as real.
-            fake_target: if disc { 0.0 } else { 1.0 },
-            _pad: [0; 2],
-        };
+        let params = LossParams::new(config, mode, STATS_CAPACITY);
         let buffers = LossBuffers {
             logits: self.logits,
             logit_grads: self.logit_grads,

@@ -4,6 +4,7 @@
 //! Check: [`crate::checks::kernels::check_loss`].
 
 use super::{Kernel, WORKGROUP_SIZE, bindings, uniform};
+use crate::config::Config;
 
 uniform! {
     /// `LossParams` in shaders/loss.wgsl. Rows `[0, real_count)` of the
@@ -23,6 +24,25 @@ uniform! {
 
 pub const LOSS_MODE_DISC: u32 = 0;
 pub const LOSS_MODE_GEN: u32 = 1;
+
+impl LossParams {
+    /// The loss of one update of `config`'s GAN: the discriminator's
+    /// (`LOSS_MODE_DISC`, B real rows then B fake) or the generator's
+    /// non-saturating one (`LOSS_MODE_GEN`, B fake rows labelled real),
+    /// its stats written into a ring of `stats_capacity` rows.
+    pub fn new(config: &Config, mode: u32, stats_capacity: u32) -> LossParams {
+        let disc = mode == LOSS_MODE_DISC;
+        LossParams {
+            real_count: if disc { config.batch_size } else { 0 },
+            fake_count: config.batch_size,
+            mode,
+            stats_capacity,
+            real_target: config.real_target(),
+            fake_target: if disc { 0.0 } else { 1.0 },
+            _pad: [0; 2],
+        }
+    }
+}
 
 bindings! {
     pub struct LossBuffers {
