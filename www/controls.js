@@ -1,29 +1,24 @@
 // The control panel of a demo: buttons, the model's settings (a change
-// that needs a new model restarts training; learning rates apply live) and
+// that needs a new model restarts training; live ones apply at once) and
 // the view's. It only reports changes; the demo decides what they mean.
+// What each setting may hold comes from the engine (`Trainer.schema()`,
+// `Trainer.datasets()`), so the inputs refuse just what the engine would.
 
-import { DATASETS } from './state.js';
-
-const DATASET_NAMES = {
-  mnist: 'MNIST digits',
-  ring8: 'ring of 8 Gaussians',
-  grid25: 'grid of 25 Gaussians',
-  spiral: 'spiral',
-  circle: 'circle',
-};
+import { describeRange, inRange } from './state.js';
 
 const STEP_CHOICES = ['auto', 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
 
-// Model settings: config field, label, input kind.
+// Model settings shown, in this order: config field and label. Their kind
+// and range are the schema's.
 const MODEL_INPUTS = [
-  { field: 'genLr', label: 'G learning rate', kind: 'float', step: 'any', min: 0 },
-  { field: 'discLr', label: 'D learning rate', kind: 'float', step: 'any', min: 0 },
-  { field: 'batchSize', label: 'batch size', kind: 'int', min: 1, max: 4096 },
-  { field: 'discSteps', label: 'D steps per G step', kind: 'int', min: 1, max: 16 },
-  { field: 'latentSize', label: 'latent size', kind: 'int', min: 1, max: 1024 },
-  { field: 'genHidden', label: 'G hidden widths', kind: 'widths' },
-  { field: 'discHidden', label: 'D hidden widths', kind: 'widths' },
-  { field: 'seed', label: 'seed', kind: 'int', min: 0 },
+  { field: 'genLr', label: 'G learning rate' },
+  { field: 'discLr', label: 'D learning rate' },
+  { field: 'batchSize', label: 'batch size' },
+  { field: 'discSteps', label: 'D steps per G step' },
+  { field: 'latentSize', label: 'latent size' },
+  { field: 'genHidden', label: 'G hidden widths' },
+  { field: 'discHidden', label: 'D hidden widths' },
+  { field: 'seed', label: 'seed' },
 ];
 
 function create(tag, attributes = {}, parent, text) {
@@ -41,23 +36,25 @@ function labelled(parent, text, input) {
   return label;
 }
 
-// Reads an input as its config value, or throws a message naming it.
-function readInput(spec, input) {
+// Reads an input as its config value (`spec`: the field's schema entry),
+// or throws a message naming it.
+function readInput(label, spec, input) {
   const text = input.value.trim();
-  if (spec.kind === 'widths') {
+  let value;
+  if (spec.type === 'widths') {
     const parts = text === '' ? [] : text.split(/[\s,]+/);
-    if (parts.length > 8 || !parts.every((p) => /^\d+$/.test(p) && +p >= 1 && +p <= 4096)) {
-      throw new Error(`${spec.label}: up to 8 widths of 1 to 4096, separated by commas`);
-    }
-    return parts.map(Number);
+    value = parts.every((part) => /^\d+$/.test(part)) ? parts.map(Number) : null;
+  } else {
+    value = Number(text);
+    if (text === '' || !Number.isFinite(value)) throw new Error(`${label}: enter a number`);
+    if (spec.type === 'int' && !Number.isInteger(value)) throw new Error(`${label}: enter a whole number`);
   }
-  const value = Number(text);
-  if (text === '' || !Number.isFinite(value)) throw new Error(`${spec.label}: enter a number`);
-  if (spec.kind === 'int' && !Number.isInteger(value)) throw new Error(`${spec.label}: enter a whole number`);
+  if (!inRange(spec, value)) throw new Error(`${label}: ${describeRange(spec)}`);
   return value;
 }
 
-export function buildControls(root, { onAction, onModel, onView }) {
+// schema: `Trainer.schema()`; datasets: `Trainer.datasets()`.
+export function buildControls(root, { schema, datasets, onAction, onModel, onView }) {
   root.setAttribute('role', 'group');
   root.setAttribute('aria-label', 'controls');
   const buttons = create('div', { class: 'gd-buttons' }, root);
@@ -73,7 +70,7 @@ export function buildControls(root, { onAction, onModel, onView }) {
 
   const settings = create('div', { class: 'gd-settings' }, root);
   const dataset = create('select', { 'data-field': 'dataset' });
-  for (const name of DATASETS) create('option', { value: name }, dataset, DATASET_NAMES[name]);
+  for (const { name, title } of datasets) create('option', { value: name }, dataset, title);
   labelled(settings, 'dataset', dataset);
   dataset.addEventListener('change', () => onModel({ dataset: dataset.value }));
 
@@ -85,24 +82,32 @@ export function buildControls(root, { onAction, onModel, onView }) {
   );
 
   const inputs = {};
-  for (const spec of MODEL_INPUTS) {
-    const attributes = { 'data-field': spec.field, type: spec.kind === 'widths' ? 'text' : 'number' };
-    if (spec.min !== undefined) attributes.min = String(spec.min);
-    if (spec.max !== undefined) attributes.max = String(spec.max);
-    attributes.step = spec.step ?? '1';
-    if (spec.kind === 'widths') attributes.inputmode = 'numeric';
-    const input = create('input', attributes);
-    labelled(settings, spec.label, input);
+  for (const { field, label } of MODEL_INPUTS) {
+    // A field the engine no longer has gets no input (the state test
+    // reports the disagreement).
+    const spec = schema.find((s) => s.field === field);
+    if (!spec) continue;
+    let attributes;
+    if (spec.type === 'widths') {
+      attributes = { type: 'text', inputmode: 'numeric' };
+    } else {
+      // min and max are always inclusive in HTML; an excluded bound is
+      // refused by readInput.
+      attributes = { type: 'number', min: String(spec.min), max: String(spec.max) };
+      attributes.step = spec.type === 'int' ? '1' : 'any';
+    }
+    const input = create('input', { 'data-field': field, ...attributes });
+    labelled(settings, label, input);
     input.addEventListener('change', () => {
       try {
         input.setCustomValidity('');
-        onModel({ [spec.field]: readInput(spec, input) });
+        onModel({ [field]: readInput(label, spec, input) });
       } catch (error) {
         input.setCustomValidity(error.message);
         input.reportValidity();
       }
     });
-    inputs[spec.field] = input;
+    inputs[field] = input;
   }
 
   const view = create('div', { class: 'gd-view-options' }, root);
@@ -121,13 +126,15 @@ export function buildControls(root, { onAction, onModel, onView }) {
     setValues(config, viewState) {
       dataset.value = config.dataset;
       steps.value = String(viewState.steps);
-      for (const spec of MODEL_INPUTS) {
-        const value = config[spec.field];
-        if (value !== undefined) inputs[spec.field].value = Array.isArray(value) ? value.join(',') : String(value);
+      for (const [field, input] of Object.entries(inputs)) {
+        const value = config[field];
+        if (value !== undefined) input.value = Array.isArray(value) ? value.join(',') : String(value);
       }
       heatmap.checked = viewState.heatmap;
       arrows.checked = viewState.arrows;
-      view.hidden = config.dataset === 'mnist';
+      // The heat map and arrows are drawn over the plane: 2-D samples only.
+      const info = datasets.find((d) => d.name === config.dataset);
+      view.hidden = info?.sampleWidth !== 2;
     },
     setPlaying(playing) {
       play.textContent = playing ? 'Pause' : 'Play';

@@ -1,118 +1,58 @@
-// One demo mounted in one element: a GAN training on the reader's GPU,
-// its samples drawn each frame, its statistics charted, its controls.
+// One demo mounted in one element: a GAN training on the reader's GPU, its
+// lifecycle (loading, building a model, the frame loop, settings and
+// links). What it shows lives in demo-view.js.
 
 import { loadEngine, webgpuSupport } from './engine.js';
-import { loadMnist, drawRealDigits } from './mnist.js';
-import { StatsCharts } from './charts.js';
-import { buildControls } from './controls.js';
-import { formatState, needsNewModel, parseState, VIEW_FIELDS } from './state.js';
+import { loadMnist } from './mnist.js';
+import { DemoView } from './demo-view.js';
+import { chooseSteps } from './steps.js';
+import { DEFAULT_DATASET, formatState, needsNewModel, parseState, VIEW_FIELDS, viewDefaults } from './state.js';
 
-// GPU time a frame may spend training when steps per frame is "auto".
-const FRAME_BUDGET_MS = 12;
-const MAX_STEPS_PER_FRAME = 2000;
 // Re-evaluate D over the plane at most this often (it is a whole forward
 // and backward pass of D on 1,600 points; slow on CPU adapters).
 const FIELD_INTERVAL_MS = 150;
 const DARK = window.matchMedia('(prefers-color-scheme: dark)');
 
-function element(tag, className, parent, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  if (parent) parent.append(node);
-  return node;
-}
-
-function formatNumber(value, digits = 3) {
-  return Number.isFinite(value) ? value.toFixed(digits) : '–';
-}
-
 export class GanDemo {
   // options: { model: {...config fields}, view: {...}, urlState: bool,
+  //            link: settings as in a link ('dataset=grid25&steps=10'),
   //            keyboard: 'document' | 'element', linkBase: URL string }
+  // `model` and `view` override what the link (the page's hash with
+  // urlState, else `link`) says.
   constructor(root, options = {}) {
     this.root = root;
     this.options = options;
-    const fromUrl = options.urlState ? parseState(location.hash) : null;
-    this.model = { ...(fromUrl?.model ?? {}), ...(options.model ?? {}) };
-    if (!this.model.dataset) this.model.dataset = 'ring8';
-    this.view = {
-      ...Object.fromEntries(VIEW_FIELDS.map((spec) => [spec.key, spec.default])),
-      ...(fromUrl?.view ?? {}),
-      ...(options.view ?? {}),
-    };
+    // Until start() has read the link (it needs the engine's schema).
+    this.model = { dataset: DEFAULT_DATASET, ...options.model };
+    this.view = { ...viewDefaults(), ...options.view };
     this.trainer = null;
     this.playing = false;
     this.frameHandle = 0;
     this.destroyed = false;
-    this.build();
-    for (const message of fromUrl?.errors ?? []) this.notice(message);
-    this.ready = this.start();
-  }
-
-  build() {
-    const root = this.root;
-    root.classList.add('gan-demo');
-    root.tabIndex = root.tabIndex >= 0 ? root.tabIndex : 0;
-    this.statusBox = element('div', 'gd-status', root);
-    this.statusBox.hidden = true;
-    this.statusText = element('p', 'gd-status-text', this.statusBox);
-    this.progress = element('progress', 'gd-progress', this.statusBox);
-    this.progress.max = 1;
-    this.restartButton = element('button', 'gd-restart', this.statusBox, 'Restart');
-    this.restartButton.hidden = true;
-    this.restartButton.addEventListener('click', () => this.reset('restarted'));
-
-    const body = element('div', 'gd-body', root);
-    const view = element('div', 'gd-view', body);
-    this.canvas = element('canvas', 'gd-canvas', view);
-    this.canvas.setAttribute('aria-label', 'generated samples');
-    this.legend = element('div', 'gd-legend', view);
-    this.realStrip = element('div', 'gd-real', view);
-    element('span', 'gd-real-label', this.realStrip, 'real digits');
-    this.realCanvas = element('canvas', 'gd-real-canvas', this.realStrip);
-
-    const side = element('div', 'gd-side', body);
-    this.numbers = element('dl', 'gd-numbers', side);
-    this.numberCells = {};
-    for (const [key, label] of [
-      ['iteration', 'iteration'],
-      ['rate', 'iterations/s'],
-      ['fps', 'frames/s'],
-      ['steps', 'steps/frame'],
-      ['discLoss', 'D loss'],
-      ['genLoss', 'G loss'],
-      ['discReal', 'D(x)'],
-      ['discFake', 'D(G(z))'],
-    ]) {
-      const item = element('div', `gd-number gd-number-${key}`, this.numbers);
-      element('dt', null, item, label);
-      this.numberCells[key] = element('dd', null, item, '–');
-    }
-    const charts = element('div', 'gd-charts', side);
-    this.charts = new StatsCharts(element('div', 'gd-chart', charts), element('div', 'gd-chart', charts));
-    this.adapterLine = element('p', 'gd-adapter', side);
-
-    this.controls = buildControls(element('div', 'gd-controls', root), {
+    this.ui = new DemoView(root, {
       onAction: (action) => this.action(action),
       onModel: (changes) => this.changeModel(changes),
       onView: (changes) => this.changeView(changes),
+      onRestart: () => this.reset('restarted'),
+      onResize: () => this.layout(),
     });
-    this.controlsRoot = this.controls.root;
-    this.controlsRoot.hidden = !this.view.controls;
-    this.notices = element('p', 'gd-notice', root);
-    this.notices.setAttribute('role', 'status');
+    // Fed by the frame loop; also read by scripts and the end-to-end tests.
+    this.charts = this.ui.charts;
+    this.ui.showControls(this.view.controls);
+    this.listen();
+    this.ready = this.start();
+  }
 
-    this.resizeObserver = new ResizeObserver(() => this.layout());
-    this.resizeObserver.observe(view);
+  listen() {
     this.onKey = (event) => {
       if (event.code !== 'Space' || event.target.closest?.('input, select, textarea, button')) return;
       event.preventDefault();
       this.action(this.playing ? 'pause' : 'play');
     };
-    const keyTarget = this.options.keyboard === 'document' ? document : root;
+    const keyTarget = this.options.keyboard === 'document' ? document : this.root;
     keyTarget.addEventListener('keydown', this.onKey);
     this.keyTarget = keyTarget;
+    // requestAnimationFrame stops in a hidden tab; frame() then stops asking.
     this.onVisibility = () => {
       if (!document.hidden && this.playing) this.schedule();
     };
@@ -122,54 +62,23 @@ export class GanDemo {
   }
 
   layout() {
-    const width = this.canvas.clientWidth;
-    const pixels = Math.max(1, Math.round(width * (window.devicePixelRatio || 1)));
-    if (this.canvas.width !== pixels || this.canvas.height !== pixels) {
-      this.canvas.width = pixels;
-      this.canvas.height = pixels;
-      if (this.trainer && !this.playing) this.drawOnce();
-    }
-    const side = this.root.querySelector('.gd-charts');
-    if (side) this.charts.resize(Math.max(200, side.clientWidth));
-  }
-
-  status(text, fraction) {
-    this.statusBox.hidden = false;
-    this.statusBox.classList.remove('gd-error');
-    this.statusText.textContent = text;
-    this.progress.hidden = fraction === undefined;
-    if (fraction === null) this.progress.removeAttribute('value');
-    else if (fraction !== undefined) this.progress.value = fraction;
-    this.restartButton.hidden = true;
-  }
-
-  clearStatus() {
-    this.statusBox.hidden = true;
+    // A paused demo draws nothing by itself: redraw at the new size.
+    if (this.ui.fitCanvas() && this.trainer && !this.playing) this.drawOnce();
+    this.ui.fitCharts();
   }
 
   fail(title, detail, canRestart = true) {
     this.stop();
-    this.statusBox.hidden = false;
-    this.statusBox.classList.add('gd-error');
-    this.statusText.textContent = '';
-    element('strong', null, this.statusText, title);
-    if (detail) element('span', 'gd-error-detail', this.statusText, ` ${detail}`);
-    this.progress.hidden = true;
-    this.restartButton.hidden = !canRestart;
-    this.root.dataset.state = 'error';
+    this.ui.fail(title, detail, canRestart);
   }
 
   notice(text) {
-    this.notices.textContent = text;
-    clearTimeout(this.noticeTimer);
-    this.noticeTimer = setTimeout(() => {
-      this.notices.textContent = '';
-    }, 6000);
+    this.ui.notice(text);
   }
 
   async start() {
-    this.root.dataset.state = 'loading';
-    this.status('checking for WebGPU…');
+    this.ui.setState('loading');
+    this.ui.status('checking for WebGPU…');
     const support = await webgpuSupport();
     if (!support.ok) {
       this.fail(
@@ -179,17 +88,36 @@ export class GanDemo {
           'Safari 26, Firefox 141+ on Windows), or start Chromium with --enable-unsafe-webgpu.',
         false,
       );
-      this.root.dataset.state = 'no-webgpu';
-      this.root.classList.add('gd-no-webgpu');
+      this.ui.showNoWebgpu();
       return;
     }
+    let Trainer;
     try {
-      this.Trainer = await loadEngine();
+      Trainer = await loadEngine();
     } catch (error) {
       this.fail('The engine did not load.', error.message ?? String(error));
       return;
     }
+    if (this.destroyed) return;
+    this.Trainer = Trainer;
+    // What every setting may hold: links and controls are read against it.
+    this.schema = Trainer.schema();
+    this.datasets = Trainer.datasets();
+    this.readLink();
+    this.ui.buildControls(this.schema, this.datasets);
+    this.ui.showControls(this.view.controls);
     await this.reset();
+  }
+
+  // The link's settings under the options' own; one notice for all of its
+  // bad values, since a notice replaces the one before.
+  readLink() {
+    const text = this.options.urlState ? location.hash : this.options.link;
+    if (!text) return;
+    const { model, view, errors } = parseState(text, this.schema);
+    this.model = { ...model, ...this.options.model };
+    this.view = { ...view, ...this.options.view };
+    if (errors.length) this.notice(errors.join('; '));
   }
 
   // Builds a trainer for the current model config (a new model).
@@ -204,24 +132,23 @@ export class GanDemo {
       config = this.Trainer.resolve(this.model);
     } catch (error) {
       this.fail('The settings are not valid.', error.message, false);
-      this.controls.setValues(this.model, this.view, null);
+      this.ui.controls.setValues(this.model, this.view, null);
       return;
     }
     this.config = config;
-    this.controls.setValues(config, this.view, this.Trainer.defaults(config.dataset));
-    this.root.dataset.dataset = config.dataset;
-    this.root.classList.toggle('gd-mnist', config.dataset === 'mnist');
+    this.ui.controls.setValues(config, this.view, this.Trainer.defaults(config.dataset));
+    this.ui.showDataset(config.dataset);
     let images;
     if (config.dataset === 'mnist') {
       try {
-        images = await loadMnist(({ phase, fraction }) => this.status(`${phase}…`, fraction));
+        images = await loadMnist(({ phase, fraction }) => this.ui.status(`${phase}…`, fraction));
       } catch (error) {
         this.fail('MNIST could not be loaded.', error.message);
         return;
       }
-      drawRealDigits(this.realCanvas, images, 8, config.seed);
+      this.ui.showRealDigits(images, config.seed);
     }
-    this.status('building the model on the GPU…');
+    this.ui.status('building the model on the GPU…');
     const token = (this.buildToken = (this.buildToken ?? 0) + 1);
     let trainer;
     try {
@@ -237,19 +164,14 @@ export class GanDemo {
     this.trainer = trainer;
     try {
       this.layout();
-      trainer.attachCanvas(this.canvas);
+      trainer.attachCanvas(this.ui.canvas);
     } catch (error) {
       this.fail('The canvas could not be drawn.', error.message);
       return;
     }
-    this.adapterLine.textContent = `GPU: ${trainer.adapterName}`;
-    this.legend.innerHTML =
-      config.dataset === 'mnist'
-        ? ''
-        : '<span class="gd-key gd-key-real">real</span> <span class="gd-key gd-key-fake">generated</span>' +
-          ' <span class="gd-key gd-key-field">D(x): fake → real</span>';
-    this.clearStatus();
-    this.root.dataset.state = 'ready';
+    this.ui.showModel(config.dataset, trainer.adapterName);
+    this.ui.clearStatus();
+    this.ui.setState('ready');
     this.stepsPerFrame = 1;
     this.completed = 0;
     this.lastField = -Infinity;
@@ -258,56 +180,41 @@ export class GanDemo {
     if (reason) this.notice(`New model: training restarted (${reason}).`);
     this.drawOnce();
     if (wasPlaying) this.play();
-    else this.controls.setPlaying(false);
+    else this.ui.setPlaying(false);
   }
 
   play() {
     if (!this.trainer) return;
     this.playing = true;
-    this.root.dataset.playing = 'true';
-    this.controls.setPlaying(true);
+    this.ui.setPlaying(true);
     this.schedule();
   }
 
   stop() {
     this.playing = false;
-    this.root.dataset.playing = 'false';
+    this.ui.setPlaying(false);
     cancelAnimationFrame(this.frameHandle);
     this.frameHandle = 0;
-    this.controls?.setPlaying(false);
   }
 
   schedule() {
     if (!this.frameHandle) this.frameHandle = requestAnimationFrame((time) => this.frame(time));
   }
 
-  // Iterations this frame: fixed, or (auto) as many as fit the GPU budget
-  // by the measured GPU time per iteration; none while the GPU is more
-  // than two frames behind, so a slow GPU never builds a queue.
-  chooseSteps() {
-    const backlog = this.trainer.iteration - this.completed;
-    if (this.view.steps !== 'auto') {
-      return backlog > 4 * this.view.steps ? 0 : this.view.steps;
-    }
-    const msPerIteration = this.trainer.gpuMsPerIteration;
-    if (msPerIteration === undefined) return backlog > 0 ? 0 : 1;
-    const target = Math.max(1, Math.min(MAX_STEPS_PER_FRAME, Math.floor(FRAME_BUDGET_MS / msPerIteration)));
-    // Move towards the target gradually: measurements are noisy.
-    this.stepsPerFrame = Math.max(1, Math.round(0.7 * this.stepsPerFrame + 0.3 * target));
-    return backlog > 2 * this.stepsPerFrame ? 0 : this.stepsPerFrame;
-  }
-
   frame(time) {
     this.frameHandle = 0;
     if (!this.playing || !this.trainer || document.hidden) return;
     try {
-      const steps = this.chooseSteps();
+      const { steps, target } = chooseSteps({
+        setting: this.view.steps,
+        backlog: this.trainer.iteration - this.completed,
+        msPerIteration: this.trainer.gpuMsPerIteration,
+        previous: this.stepsPerFrame,
+      });
+      this.stepsPerFrame = target;
       if (steps > 0) this.trainer.train(steps);
       this.render(time);
-      // Auto shows its current target (a frame skips training while the GPU is behind).
-      this.numberCells.steps.textContent =
-        this.view.steps === 'auto' ? `auto (${this.stepsPerFrame})` : String(this.view.steps);
-      this.root.dataset.stepsPerFrame = String(steps);
+      this.ui.showSteps(this.view.steps, this.stepsPerFrame, steps);
     } catch (error) {
       this.fail('Training stopped on a GPU error.', error.message);
       return;
@@ -341,21 +248,14 @@ export class GanDemo {
     const stats = this.trainer.stats();
     if (stats) {
       this.completed = stats.iteration + 1;
-      this.numberCells.iteration.textContent = String(this.completed);
-      for (const key of ['discLoss', 'genLoss', 'discReal', 'discFake']) {
-        this.numberCells[key].textContent = formatNumber(stats[key]);
-      }
-      this.root.dataset.iteration = String(this.completed);
+      this.ui.showStats(this.completed, stats);
     }
     this.rate.frames += 1;
     const elapsed = time - this.rate.time;
     if (elapsed >= 1000) {
       const iterationsPerSecond = ((this.completed - this.rate.completed) * 1000) / elapsed;
       const framesPerSecond = (this.rate.frames * 1000) / elapsed;
-      this.numberCells.rate.textContent = formatNumber(iterationsPerSecond, 1);
-      this.numberCells.fps.textContent = formatNumber(framesPerSecond, 1);
-      this.root.dataset.iterationsPerSecond = iterationsPerSecond.toFixed(2);
-      this.root.dataset.framesPerSecond = framesPerSecond.toFixed(2);
+      this.ui.showRates(iterationsPerSecond, framesPerSecond);
       this.rate = { time, completed: this.completed, frames: 0 };
     }
   }
@@ -407,7 +307,7 @@ export class GanDemo {
       }
     })();
     if (!resolved) return;
-    if (needsNewModel(previous, resolved)) {
+    if (needsNewModel(previous, resolved, this.schema)) {
       const changed = Object.keys(changes).join(', ');
       this.reset(`${changed} changed`);
     } else {
@@ -424,14 +324,16 @@ export class GanDemo {
 
   changeView(changes) {
     this.view = { ...this.view, ...changes };
-    if ('controls' in changes) this.controlsRoot.hidden = !this.view.controls;
+    if ('controls' in changes) this.ui.showControls(this.view.controls);
     this.writeUrl();
     if (!this.playing) this.drawOnce();
   }
 
+  // The current state as a link; once started (it is written against the
+  // engine's schema).
   link() {
     const defaults = this.Trainer && this.config ? this.Trainer.defaults(this.config.dataset) : {};
-    const hash = formatState(this.config ?? this.model, this.view, defaults);
+    const hash = formatState(this.config ?? this.model, this.view, defaults, this.schema);
     const base = this.options.linkBase ?? location.href;
     const url = new URL(base);
     url.hash = hash;
@@ -439,14 +341,18 @@ export class GanDemo {
   }
 
   writeUrl() {
-    if (!this.options.urlState) return;
+    // Before the engine has loaded there is no schema to write a link with;
+    // the URL is then still the one start() will read.
+    if (!this.options.urlState || !this.schema) return;
     const url = this.link();
     if (url !== location.href) history.replaceState(null, '', url);
   }
 
   applyHash() {
-    const { model, view, errors } = parseState(location.hash);
-    for (const message of errors) this.notice(message);
+    // Before the engine has loaded, start() reads the hash when it gets there.
+    if (!this.schema) return;
+    const { model, view, errors } = parseState(location.hash, this.schema);
+    if (errors.length) this.notice(errors.join('; '));
     const viewChanged = VIEW_FIELDS.some((spec) => view[spec.key] !== this.view[spec.key]);
     if (viewChanged) this.changeView(view);
     const resolved = this.Trainer?.resolve(model);
@@ -471,11 +377,9 @@ export class GanDemo {
     this.stop();
     this.trainer?.free();
     this.trainer = null;
-    this.resizeObserver.disconnect();
     this.keyTarget.removeEventListener('keydown', this.onKey);
     document.removeEventListener('visibilitychange', this.onVisibility);
     window.removeEventListener('hashchange', this.onHash);
-    this.charts.destroy();
-    this.root.replaceChildren();
+    this.ui.destroy();
   }
 }

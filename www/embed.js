@@ -11,7 +11,7 @@
 //   <gan-demo dataset="grid25" controls="0" steps="auto"></gan-demo>
 
 import { GanDemo } from './demo.js';
-import { MODEL_FIELDS, VIEW_FIELDS, parseState } from './state.js';
+import { MODEL_KEYS, VIEW_FIELDS } from './state.js';
 
 const STYLESHEETS = ['./style.css', './vendor/uPlot.min.css'];
 
@@ -30,10 +30,13 @@ function ensureStyles() {
 
 // options: dataset, config (engine config fields), steps ('auto' or a
 // number), heatmap, arrows, controls, autoplay (booleans), urlState (read
-// and write the page's URL hash; for a whole-page demo).
+// and write the page's URL hash; for a whole-page demo), link (settings as
+// a link writes them, e.g. 'dataset=grid25&lrG=0.0003': checked like a
+// link once the engine has loaded, bad ones reported; the other options
+// override it).
 export function mountGanDemo(element, options = {}) {
   ensureStyles();
-  const { config = {}, dataset, urlState = false, ...rest } = options;
+  const { config = {}, dataset, urlState = false, link, ...rest } = options;
   const model = { ...config };
   if (dataset) model.dataset = dataset;
   const view = {};
@@ -42,26 +45,27 @@ export function mountGanDemo(element, options = {}) {
     model,
     view,
     urlState,
+    link,
     keyboard: urlState ? 'document' : 'element',
     linkBase: new URL('../index.html', import.meta.url).href,
   });
 }
 
 // <gan-demo> takes the same keys as a link: dataset, seed, batch, lrG, lrD,
-// dSteps, latent, gHidden, dHidden, smooth, steps, heatmap, arrows,
-// controls, autoplay.
+// dSteps, latent, gHidden, dHidden, smooth, act, slope, b1, b2, eps,
+// samples, steps, heatmap, arrows, controls, autoplay. They are checked
+// like a link's once the engine has loaded (a bad one is reported and
+// left at its default).
 class GanDemoElement extends HTMLElement {
   connectedCallback() {
     if (this.demo) return;
-    const keys = [...MODEL_FIELDS.map((s) => s.key), ...VIEW_FIELDS.map((s) => s.key)];
+    const keys = [...Object.values(MODEL_KEYS), ...VIEW_FIELDS.map((s) => s.key)];
     const params = new URLSearchParams();
     for (const key of keys) {
       const value = this.getAttribute(key) ?? this.getAttribute(key.toLowerCase());
       if (value !== null) params.set(key, value);
     }
-    const { model, view, errors } = parseState(params.toString());
-    this.demo = mountGanDemo(this, { config: model, ...view });
-    for (const message of errors) this.demo.notice(message);
+    this.demo = mountGanDemo(this, { link: params.toString() });
   }
 
   disconnectedCallback() {

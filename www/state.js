@@ -1,24 +1,35 @@
 // Everything a link carries, in the URL hash: the model (a change means a
-// new model, so training restarts) and the view (a change applies live).
-// Keys are short and stable; only values that differ from the defaults are
+// new model, so training restarts, unless the field is live) and the view
+// (a change applies live). Only values that differ from the defaults are
 // written, so links stay readable.
+//
+// This module owns the link's own vocabulary: the short key of each field
+// and the view. What a model field may hold (its type, range, choices,
+// whether it is live) is the engine's, from `Trainer.schema()`, passed in
+// as `schema`; a copy here could drift from what the engine accepts.
 
-export const DATASETS = ['mnist', 'ring8', 'grid25', 'spiral', 'circle'];
-
-// key in the URL → config field of the engine (camelCase, as Trainer.create takes it).
-export const MODEL_FIELDS = [
-  { key: 'dataset', field: 'dataset', type: 'enum', values: DATASETS },
-  { key: 'seed', field: 'seed', type: 'int', min: 0, max: 4294967295 },
-  { key: 'batch', field: 'batchSize', type: 'int', min: 1, max: 4096 },
-  // Learning rates change live, without a new model.
-  { key: 'lrG', field: 'genLr', type: 'float', min: 1e-7, max: 1, live: true },
-  { key: 'lrD', field: 'discLr', type: 'float', min: 1e-7, max: 1, live: true },
-  { key: 'dSteps', field: 'discSteps', type: 'int', min: 1, max: 16 },
-  { key: 'latent', field: 'latentSize', type: 'int', min: 1, max: 1024 },
-  { key: 'gHidden', field: 'genHidden', type: 'widths' },
-  { key: 'dHidden', field: 'discHidden', type: 'widths' },
-  { key: 'smooth', field: 'labelSmoothing', type: 'float', min: 0, max: 0.49 },
-];
+// Config field of the engine (camelCase, as Trainer.create takes it) → its
+// key in the URL, in the order links write them. Keys are short and stable:
+// links already shared use them. tests/e2e/state.test.mjs checks that this
+// names every field of the schema once and nothing else.
+export const MODEL_KEYS = {
+  dataset: 'dataset',
+  seed: 'seed',
+  batchSize: 'batch',
+  genLr: 'lrG',
+  discLr: 'lrD',
+  discSteps: 'dSteps',
+  latentSize: 'latent',
+  genHidden: 'gHidden',
+  discHidden: 'dHidden',
+  labelSmoothing: 'smooth',
+  activation: 'act',
+  leakySlope: 'slope',
+  beta1: 'b1',
+  beta2: 'b2',
+  eps: 'eps',
+  sampleCount: 'samples',
+};
 
 export const VIEW_FIELDS = [
   // Iterations per frame: "auto" keeps a frame's GPU work near the budget.
@@ -29,38 +40,98 @@ export const VIEW_FIELDS = [
   { key: 'autoplay', type: 'bool', default: true },
 ];
 
+// What a link that names no dataset (or a bad one) opens: part of what
+// links mean, so that links shared without `dataset=` keep opening it.
 export const DEFAULT_DATASET = 'ring8';
 
-function parseValue(spec, text) {
+// Decimal numbers as String() writes them ("0.0003", "1e-7"); Number()
+// alone would also take "0x10" or " 1".
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+// Whether `value` is one the engine accepts for the field `spec` (an entry
+// of the schema).
+export function inRange(spec, value) {
   switch (spec.type) {
-    case 'enum':
-      if (!spec.values.includes(text)) throw new Error(`one of ${spec.values.join(', ')}`);
-      return text;
-    case 'int': {
-      if (!/^\d+$/.test(text)) throw new Error('a whole number');
-      const value = Number(text);
-      if (value < spec.min || value > spec.max) throw new Error(`${spec.min} to ${spec.max}`);
-      return value;
-    }
+    case 'int':
+      return Number.isInteger(value) && value >= spec.min && value <= spec.max;
+    case 'float':
+      return (
+        typeof value === 'number' &&
+        (spec.minIncluded ? value >= spec.min : value > spec.min) &&
+        (spec.maxIncluded ? value <= spec.max : value < spec.max)
+      );
+    case 'widths':
+      return (
+        Array.isArray(value) &&
+        value.length <= spec.maxLayers &&
+        value.every((width) => Number.isInteger(width) && width >= spec.min && width <= spec.max)
+      );
+    case 'choice':
+      return spec.values.includes(value);
+    default:
+      return false;
+  }
+}
+
+// What the field `spec` takes, in words: the end of "expected …".
+export function describeRange(spec) {
+  switch (spec.type) {
+    case 'int':
+      return `${spec.min} to ${spec.max}`;
     case 'float': {
-      const value = Number(text);
-      if (text === '' || !Number.isFinite(value) || value < spec.min || value > spec.max) {
-        throw new Error(`a number from ${spec.min} to ${spec.max}`);
-      }
-      return value;
+      const excluded = [!spec.minIncluded && spec.min, !spec.maxIncluded && spec.max].filter((b) => b !== false);
+      const note = excluded.length ? ` (${excluded.join(' and ')} excluded)` : '';
+      return `a number from ${spec.min} to ${spec.max}${note}`;
     }
+    case 'widths':
+      return `up to ${spec.maxLayers} widths of ${spec.min} to ${spec.max}, separated by commas`;
+    case 'choice':
+      return `one of ${spec.values.join(', ')}`;
+    default:
+      return `a value of the unknown type ${spec.type}`;
+  }
+}
+
+// The schema's entries that links carry, each with its URL key, in link
+// order. A field the table above does not name is left out of links (and
+// a key whose field the schema lacks is unknown): the page still works,
+// and the state test fails.
+function modelSpecs(schema) {
+  return Object.entries(MODEL_KEYS).flatMap(([field, key]) => {
+    const spec = schema.find((s) => s.field === field);
+    return spec ? [{ ...spec, key }] : [];
+  });
+}
+
+function parseModelValue(spec, text) {
+  let value;
+  switch (spec.type) {
+    case 'int':
+      if (!/^-?\d+$/.test(text)) throw new Error('a whole number');
+      value = Number(text);
+      break;
+    case 'float':
+      value = DECIMAL.test(text) ? Number(text) : NaN;
+      break;
     case 'widths': {
+      // A comma or a dash between widths (a dash survives more link mangling).
       const parts = text === '' ? [] : text.split(/[,-]/);
-      if (parts.length > 8 || !parts.every((p) => /^\d+$/.test(p) && +p >= 1 && +p <= 4096)) {
-        throw new Error('up to 8 widths of 1 to 4096, like 64,64,64');
-      }
-      return parts.map(Number);
+      value = parts.every((part) => /^\d+$/.test(part)) ? parts.map(Number) : null;
+      break;
     }
-    case 'steps': {
+    default:
+      value = text;
+  }
+  if (!inRange(spec, value)) throw new Error(describeRange(spec));
+  return value;
+}
+
+function parseViewValue(spec, text) {
+  switch (spec.type) {
+    case 'steps':
       if (text === 'auto') return 'auto';
       if (!/^\d+$/.test(text) || +text < 1 || +text > 10000) throw new Error('auto or 1 to 10000');
       return Number(text);
-    }
     case 'bool':
       if (text === '1' || text === 'true') return true;
       if (text === '0' || text === 'false') return false;
@@ -70,39 +141,40 @@ function parseValue(spec, text) {
   }
 }
 
-function formatValue(spec, value) {
-  switch (spec.type) {
-    case 'widths':
-      return value.join(',');
-    case 'bool':
-      return value ? '1' : '0';
-    default:
-      return String(value);
-  }
+function formatValue(value) {
+  if (Array.isArray(value)) return value.join(',');
+  if (typeof value === 'boolean') return value ? '1' : '0';
+  return String(value);
 }
 
 function sameValue(a, b) {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-// Reads a hash (or query) string. Returns the model overrides (engine field
-// names), the view, and a message per bad key; bad keys fall back to
-// their defaults so a mistyped link still opens a working demo.
-export function parseState(hash) {
+export function viewDefaults() {
+  return Object.fromEntries(VIEW_FIELDS.map((spec) => [spec.key, spec.default]));
+}
+
+// Reads a hash (or query) string against the engine's `schema`. Returns
+// the model overrides (engine field names), the view, and a message per
+// bad key; bad keys fall back to their defaults so a mistyped link still
+// opens a working demo.
+export function parseState(hash, schema) {
+  const specs = modelSpecs(schema);
   const params = new URLSearchParams(hash.replace(/^[#?]/, ''));
   const model = {};
-  const view = Object.fromEntries(VIEW_FIELDS.map((spec) => [spec.key, spec.default]));
+  const view = viewDefaults();
   const errors = [];
   for (const [key, text] of params) {
-    const spec = MODEL_FIELDS.find((s) => s.key === key) ?? VIEW_FIELDS.find((s) => s.key === key);
-    if (!spec) {
+    const modelSpec = specs.find((s) => s.key === key);
+    const viewSpec = VIEW_FIELDS.find((s) => s.key === key);
+    if (!modelSpec && !viewSpec) {
       errors.push(`unknown setting "${key}" in the link (ignored)`);
       continue;
     }
     try {
-      const value = parseValue(spec, text);
-      if (spec.field) model[spec.field] = value;
-      else view[key] = value;
+      if (modelSpec) model[modelSpec.field] = parseModelValue(modelSpec, text);
+      else view[key] = parseViewValue(viewSpec, text);
     } catch (error) {
       errors.push(`link setting ${key}=${text} is not valid: expected ${error.message}`);
     }
@@ -111,27 +183,28 @@ export function parseState(hash) {
   return { model, view, errors };
 }
 
-// Writes the state as a hash, leaving out values equal to `defaults`
-// (the dataset's preset config) and to the view defaults.
-export function formatState(model, view, defaults = {}) {
+// Writes the state as a hash, leaving out values equal to `defaults` (the
+// dataset's preset config, `Trainer.defaults`) and to the view defaults.
+// The dataset is always written: it decides what the rest defaults to.
+export function formatState(model, view, defaults, schema) {
   const params = new URLSearchParams();
-  for (const spec of MODEL_FIELDS) {
+  for (const spec of modelSpecs(schema)) {
     const value = model[spec.field];
     if (value === undefined) continue;
-    if (spec.field !== 'dataset' && defaults[spec.field] !== undefined && sameValue(value, defaults[spec.field])) {
+    if (spec.field !== 'dataset' && defaults?.[spec.field] !== undefined && sameValue(value, defaults[spec.field])) {
       continue;
     }
-    params.set(spec.key, formatValue(spec, value));
+    params.set(spec.key, formatValue(value));
   }
   for (const spec of VIEW_FIELDS) {
     const value = view[spec.key];
-    if (value !== undefined && !sameValue(value, spec.default)) params.set(spec.key, formatValue(spec, value));
+    if (value !== undefined && !sameValue(value, spec.default)) params.set(spec.key, formatValue(value));
   }
   return `#${params.toString().replace(/%2C/g, ',')}`;
 }
 
-// Whether moving from config `a` to config `b` needs a new model (every
-// model field but the live ones).
-export function needsNewModel(a, b) {
-  return MODEL_FIELDS.some((spec) => !spec.live && !sameValue(a[spec.field], b[spec.field]));
+// Whether moving from config `a` to config `b` needs a new model: a change
+// to any field the schema does not mark live.
+export function needsNewModel(a, b, schema) {
+  return schema.some((spec) => !spec.live && !sameValue(a[spec.field], b[spec.field]));
 }
