@@ -162,9 +162,14 @@ export class GanDemo {
       return;
     }
     this.trainer = trainer;
+    // Before the first draw, which layout() may trigger: render() reads them.
+    this.stepsPerFrame = 1;
+    this.completed = 0;
+    this.lastField = -Infinity;
+    this.rate = { time: performance.now(), completed: 0, frames: 0 };
     try {
-      this.layout();
       trainer.attachCanvas(this.ui.canvas);
+      this.layout();
     } catch (error) {
       this.fail('The canvas could not be drawn.', error.message);
       return;
@@ -172,10 +177,6 @@ export class GanDemo {
     this.ui.showModel(config.dataset, trainer.adapterName);
     this.ui.clearStatus();
     this.ui.setState('ready');
-    this.stepsPerFrame = 1;
-    this.completed = 0;
-    this.lastField = -Infinity;
-    this.rate = { time: performance.now(), completed: 0, frames: 0 };
     this.writeUrl();
     if (reason) this.notice(`New model: training restarted (${reason}).`);
     this.drawOnce();
