@@ -66,8 +66,16 @@ async fn loss_adam_normals_and_gather_match_twins() {
             .unwrap()
             .assert_passed();
     }
-    // Past the capped grid: the grid-stride loop.
-    checks::check_adam(&ctx, &pipelines, 1_100_003, 1000)
+    // Past the capped grid: the grid-stride loops.
+    checks::check_adam(&ctx, &pipelines, checks::PAST_GRID_QUADS, 1000)
+        .await
+        .unwrap()
+        .assert_passed();
+    checks::check_normal(&ctx, &pipelines, checks::PAST_GRID_QUADS)
+        .await
+        .unwrap()
+        .assert_passed();
+    checks::check_gather(&ctx, &pipelines, checks::PAST_GRID_ROWS, 784, 1000, true, 784)
         .await
         .unwrap()
         .assert_passed();
@@ -85,11 +93,17 @@ async fn normals_have_standard_moments() {
 #[wasm_bindgen_test]
 async fn three_iterations_match_the_reference() {
     let (ctx, _) = gpu().await;
-    for dataset in [DatasetKind::Ring8, DatasetKind::Mnist] {
-        let config = small_config(dataset);
-        let (report, moved) = check_iterations_match_reference(&ctx, &config, 3).await.unwrap();
-        report.assert_passed();
-        assert!(moved > 1e-4, "parameters moved {moved}");
+    // Both GEMM tilings: SwiftShader prefers the direct one, GPUs run the
+    // shared-memory one.
+    for tiling in GemmTiling::ALL {
+        for dataset in [DatasetKind::Ring8, DatasetKind::Mnist] {
+            let config = small_config(dataset);
+            let (report, moved) = check_iterations_match_reference(&ctx, &config, 3, tiling)
+                .await
+                .unwrap();
+            report.assert_passed();
+            assert!(moved > 1e-4, "parameters moved {moved}");
+        }
     }
 }
 
@@ -192,4 +206,8 @@ async fn drawing_matches_its_twin_and_shows_the_2d_layers() {
         check.fake_hits * 10 >= check.fake_inside * 7 && check.fake_inside > 100,
         "{check:?}"
     );
+    livegan::checks::render::check_disc_field(&ctx)
+        .await
+        .unwrap()
+        .assert_passed();
 }

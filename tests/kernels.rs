@@ -45,8 +45,8 @@ fn loss_matches_twin() {
 #[test]
 fn adam_matches_twin() {
     let Some(gpu) = gpu() else { return };
-    // 1,100,003 runs past the capped grid, so the grid-stride loop is used.
-    for count in checks::SIZES.into_iter().chain([1_100_003]) {
+    // PAST_GRID_QUADS runs past the capped grid: the grid-stride loop.
+    for count in checks::SIZES.into_iter().chain([checks::PAST_GRID_QUADS]) {
         for t in [1, 2, 1000] {
             block_on(checks::check_adam(&gpu.ctx, &gpu.pipelines, count, t))
                 .unwrap()
@@ -58,7 +58,7 @@ fn adam_matches_twin() {
 #[test]
 fn normals_match_twin() {
     let Some(gpu) = gpu() else { return };
-    for count in checks::SIZES {
+    for count in checks::SIZES.into_iter().chain([checks::PAST_GRID_QUADS]) {
         block_on(checks::check_normal(&gpu.ctx, &gpu.pipelines, count))
             .unwrap()
             .assert_passed();
@@ -100,6 +100,18 @@ fn gather_matches_twin() {
         .unwrap()
         .assert_passed();
     }
+    // Past the capped grid: the grid-stride loop.
+    block_on(checks::check_gather(
+        &gpu.ctx,
+        &gpu.pipelines,
+        checks::PAST_GRID_ROWS,
+        784,
+        1000,
+        true,
+        784,
+    ))
+    .unwrap()
+    .assert_passed();
     // A row length that is not a multiple of 4 crosses u32 word boundaries.
     block_on(checks::check_gather(&gpu.ctx, &gpu.pipelines, 65, 7, 63, true, 7))
         .unwrap()

@@ -6,7 +6,7 @@
 mod common;
 
 use common::{block_on, gpu};
-use livegan::checks::render::{check_digit_grid, check_scatter};
+use livegan::checks::render::{check_digit_grid, check_disc_field, check_scatter};
 use livegan::gpu::render::DrawOptions;
 
 #[test]
@@ -44,4 +44,12 @@ fn scatter_view_shows_heatmap_and_points() {
     };
     let check = block_on(check_scatter(&gpu.ctx, 256, without_heatmap)).unwrap();
     assert!(check.heatmap_pixels < 256 * 256 / 20, "{check:?}");
+}
+
+#[test]
+fn disc_field_matches_the_reference() {
+    let Some(gpu) = gpu() else { return };
+    let report = block_on(check_disc_field(&gpu.ctx)).unwrap();
+    eprintln!("D field: worst {:.3} of tolerance", report.worst_ratio);
+    report.assert_passed();
 }

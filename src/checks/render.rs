@@ -5,13 +5,17 @@
 use super::training::{check_dataset, small_config};
 use super::{Report, compare};
 use crate::config::Config;
+use crate::cpu::real::convert;
 use crate::cpu::render::{digit_level, digit_value};
 use crate::data::DatasetKind;
 use crate::error::Error;
 use crate::gpu::context::GpuContext;
+use crate::gpu::field::field_points;
+use crate::gpu::readback::read;
 use crate::gpu::render::{DrawOptions, Palette, render_offscreen};
 use crate::gpu::trainer::GpuTrainer;
 use crate::kernels::render::DrawParams;
+use crate::reference::{mlp_backward, mlp_forward};
 
 /// The MNIST view at `size`² pixels against `cpu::render::digit_value`:
 /// each channel within 1 of the twin's level (8-bit rounding), gaps in the
@@ -121,4 +125,56 @@ pub async fn check_scatter(ctx: &GpuContext, size: u32, options: DrawOptions) ->
         fake_inside,
         distinct_colours: colours.len(),
     })
+}
+
+/// D's logit and its input gradient on the 40×40 grid behind the heat map
+/// and the arrows, against the f64 reference (`mlp_forward`, then
+/// `mlp_backward` from ∂logit/∂logit = 1) on the same parameters, after a
+/// few iterations of a small ring-8 model.
+///
+/// Tolerance 2⁻¹⁶·(1 + |ref|) ≈ 1.5·10⁻⁵: every layer is a dot product of
+/// at most 64 terms of order one (γ₆₄ ≈ 4·10⁻⁶ of their absolute sum), and
+/// four layers forward then back compound that to about 10⁻⁵; a wrong grid
+/// point, offset or transpose is off by order one.
+pub async fn check_disc_field(ctx: &GpuContext) -> Result<Report, Error> {
+    let config = small_config(DatasetKind::Ring8);
+    let mut trainer = GpuTrainer::new(ctx, config.clone(), &check_dataset(&config))?;
+    trainer.train(3)?;
+    let sources = trainer.frame_sources();
+    let field = sources
+        .field
+        .ok_or_else(|| Error::Gpu("a 2-D trainer has a D field".into()))?;
+    let mut encoder = ctx.device.create_command_encoder(&Default::default());
+    {
+        let mut pass = encoder.begin_compute_pass(&Default::default());
+        field.program.encode(&mut pass);
+    }
+    ctx.queue.submit([encoder.finish()]);
+    let rows = field.grid * field.grid;
+    let logits = read::<f32>(ctx, &field.logits, 0, rows).await?;
+    let grads = read::<f32>(ctx, &field.grads, 0, 2 * rows).await?;
+
+    let (_, disc_params) = trainer.read_params().await?;
+    let layout = config.disc_layout();
+    let params: Vec<f64> = convert(&disc_params);
+    let points: Vec<f64> = convert(&field_points(field.grid, field.extent, sources.scale));
+    let acts = mlp_forward(&layout, &params, &points, rows);
+    let (_, reference_grads) = mlp_backward(&layout, &params, &points, &acts, &vec![1.0; rows], rows);
+    let reference_logits = &acts[acts.len() - 1];
+    let tolerance = |reference: &[f64]| {
+        let reference = reference.to_vec();
+        move |i: usize| 2f64.powi(-16) * (1.0 + reference[i].abs())
+    };
+    Ok(compare(
+        "D field logits",
+        &logits,
+        reference_logits,
+        tolerance(reference_logits),
+    )
+    .merge(compare(
+        "D field input gradients",
+        &grads,
+        &reference_grads,
+        tolerance(&reference_grads),
+    )))
 }

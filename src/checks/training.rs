@@ -9,6 +9,7 @@ use crate::data::mnist::{IMAGE_PIXELS, MnistImages};
 use crate::error::Error;
 use crate::gpu::context::GpuContext;
 use crate::gpu::trainer::GpuTrainer;
+use crate::kernels::gemm::GemmTiling;
 use crate::reference::ReferenceGan;
 
 /// A small model on `dataset`, quick even on a CPU rasteriser, that still
@@ -64,17 +65,19 @@ pub fn param_tolerance(config: &Config, iterations: u32, value: f64) -> f64 {
     5e-4 * lr * updates + 2.0 * U * value.abs()
 }
 
-/// Trains `iterations` iterations on the GPU and on the reference from the
-/// same config and compares both networks' parameters, the counters and
-/// the per-iteration stats. Also reports how far the parameters moved, so
-/// a caller can check that the comparison is not trivial.
+/// Trains `iterations` iterations on the GPU, every GEMM run by `tiling`,
+/// and on the reference from the same config, and compares both networks'
+/// parameters, the counters and every iteration's stats (which must all
+/// arrive). Also reports how far the parameters moved, so a caller can
+/// check that the comparison is not trivial.
 pub async fn check_iterations_match_reference(
     ctx: &GpuContext,
     config: &Config,
     iterations: u32,
+    tiling: GemmTiling,
 ) -> Result<(Report, f64), Error> {
     let dataset = check_dataset(config);
-    let mut gpu = GpuTrainer::new(ctx, config.clone(), &dataset)?;
+    let mut gpu = GpuTrainer::with_tiling(ctx, config.clone(), &dataset, tiling)?;
     let (gen_start, _) = gpu.read_params().await?;
     gpu.train(iterations)?;
     let (gen_gpu, disc_gpu) = gpu.read_params().await?;
@@ -84,7 +87,10 @@ pub async fn check_iterations_match_reference(
     for _ in 0..iterations {
         reference.iteration();
     }
-    let name = format!("{} iterations on {}", iterations, config.dataset.name());
+    let name = format!(
+        "{iterations} iterations on {} ({tiling:?} GEMM)",
+        config.dataset.name()
+    );
     let tolerance = |values: &[f64]| {
         let values = values.to_vec();
         move |i: usize| param_tolerance(config, iterations, values[i])
@@ -108,9 +114,26 @@ pub async fn check_iterations_match_reference(
         |_| 0.5,
     ));
 
-    // Stats arrive asynchronously: wait for them (natively), then compare.
+    // Stats arrive asynchronously. Natively `finish` waits for them; in a
+    // browser their mapping resolves on the event loop, which each awaited
+    // readback lets run.
     gpu.finish()?;
-    let history = gpu.take_history();
+    let mut history = gpu.take_history();
+    for _ in 0..20 {
+        if history.len() >= iterations as usize {
+            break;
+        }
+        gpu.read_counters().await?;
+        history.extend(gpu.take_history());
+    }
+    let arrived: Vec<u64> = history.iter().map(|s| s.iteration).collect();
+    let expected: Vec<u64> = (0..u64::from(iterations)).collect();
+    report = report.merge(compare(
+        &format!("{name}: iterations whose stats arrived"),
+        &arrived.iter().map(|&i| i as f32).collect::<Vec<_>>(),
+        &expected.iter().map(|&i| i as f64).collect::<Vec<_>>(),
+        |_| 0.5,
+    ));
     let mut gpu_stats = Vec::new();
     let mut reference_stats = Vec::new();
     for stats in &history {
@@ -118,14 +141,12 @@ pub async fn check_iterations_match_reference(
         gpu_stats.extend([stats.disc_loss, stats.gen_loss, stats.disc_real, stats.disc_fake]);
         reference_stats.extend([row.disc_loss, row.gen_loss, row.disc_real, row.disc_fake]);
     }
-    if !history.is_empty() {
-        report = report.merge(compare(
-            &format!("{name}: stats"),
-            &gpu_stats,
-            &reference_stats,
-            |i| 1e-4 * (1.0 + reference_stats[i].abs()),
-        ));
-    }
+    report = report.merge(compare(
+        &format!("{name}: stats"),
+        &gpu_stats,
+        &reference_stats,
+        |i| 1e-4 * (1.0 + reference_stats[i].abs()),
+    ));
     let moved = gen_gpu
         .iter()
         .zip(&gen_start)
