@@ -30,4 +30,10 @@ pub enum Error {
     Gpu(String),
     #[error("reading results back from the GPU failed: {0}")]
     Readback(String),
+    #[error(
+        "train(n): n is {asked}; allowed: a whole number from 0 to {max} (every iteration's \
+         stats are kept in a ring of that size; call train again for more)",
+        max = crate::gpu::trainer::MAX_ITERATIONS_PER_CALL
+    )]
+    TooManyIterations { asked: String },
 }

@@ -31,11 +31,18 @@ use crate::error::Error;
 use crate::gpu::canvas::CanvasTarget;
 use crate::gpu::context::GpuContext;
 use crate::gpu::render::DrawOptions;
-use crate::gpu::trainer::GpuTrainer;
+use crate::gpu::trainer::{GpuTrainer, MAX_ITERATIONS_PER_CALL};
 
 thread_local! {
     /// The page's one device, shared by every trainer; replaced when lost.
     static SHARED_CONTEXT: RefCell<Option<GpuContext>> = const { RefCell::new(None) };
+}
+
+/// Makes a panic print its message and location to the console: without
+/// it the page sees only `RuntimeError: unreachable`. Every static entry
+/// point calls it (instances exist only through `create`).
+fn install_panic_hook() {
+    console_error_panic_hook::set_once();
 }
 
 fn js_error(error: impl std::fmt::Display) -> JsError {
@@ -46,6 +53,24 @@ fn to_js(value: &impl Serialize) -> JsValue {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .unwrap_or(JsValue::NULL)
+}
+
+/// `value` as a whole number ≥ 0 if it is a JS number that is one (not
+/// NaN, not fractional, not negative, not a BigInt or a string).
+fn whole_number(value: &JsValue) -> Option<f64> {
+    value
+        .as_f64()
+        .filter(|n| n.is_finite() && n.fract() == 0.0 && *n >= 0.0)
+}
+
+/// A JS value for a message: numbers and strings as written, otherwise its
+/// type (`undefined`, `bigint`, `object`, …).
+fn describe(value: &JsValue) -> String {
+    match (value.as_f64(), value.as_string()) {
+        (Some(n), _) => format!("{n}"),
+        (_, Some(s)) => format!("the string {s:?}"),
+        _ => value.js_typeof().as_string().unwrap_or_else(|| "unknown".into()),
+    }
 }
 
 /// Whether this browser exposes WebGPU at all (`navigator.gpu`).
@@ -99,6 +124,7 @@ impl Trainer {
         config: JsValue,
         mnist_images: Option<js_sys::Uint8Array>,
     ) -> Result<Trainer, JsError> {
+        install_panic_hook();
         let config = read_config(config).map_err(js_error)?;
         let dataset = match (config.dataset.info().source, mnist_images) {
             (Source::MnistImages, Some(bytes)) => {
@@ -123,11 +149,13 @@ impl Trainer {
     /// The full config a partial one becomes (preset of its dataset plus the
     /// given fields), validated; throws like `create` would.
     pub fn resolve(config: JsValue) -> Result<JsValue, JsError> {
+        install_panic_hook();
         Ok(to_js(&read_config(config).map_err(js_error)?))
     }
 
     /// The preset config of a dataset (one of `Trainer.datasets()`'s names).
     pub fn defaults(dataset: &str) -> Result<JsValue, JsError> {
+        install_panic_hook();
         let kind = DatasetKind::from_name(dataset).ok_or_else(|| {
             js_error(format!(
                 "unknown dataset `{dataset}`; one of {}",
@@ -143,12 +171,14 @@ impl Trainer {
     /// (`values`); `live` fields change without a new model. Pages build
     /// their controls and read links from this, not from a copy.
     pub fn schema() -> JsValue {
+        install_panic_hook();
         to_js(&Config::schema())
     }
 
     /// Every dataset: `{name, title, sampleWidth, classes, modes}` (modes:
     /// the Gaussian mixture's mode count, 0 for other data).
     pub fn datasets() -> JsValue {
+        install_panic_hook();
         let list: Vec<_> = DatasetKind::ALL
             .iter()
             .map(|kind| {
@@ -165,10 +195,25 @@ impl Trainer {
         to_js(&list)
     }
 
-    /// Encodes `iterations` iterations and submits them; returns at once.
-    /// Throws if the GPU reported an error or the device was lost.
-    pub fn train(&self, iterations: u32) -> Result<(), JsError> {
-        self.inner.borrow_mut().train(iterations).map_err(js_error)
+    /// Encodes `iterations` iterations (a whole number from 0 to
+    /// `Trainer.maxIterationsPerCall`) and submits them; returns at once.
+    /// Throws if `iterations` is anything else, if the GPU reported an
+    /// error, or if the device was lost.
+    pub fn train(&self, iterations: JsValue) -> Result<(), JsError> {
+        let n = whole_number(&iterations)
+            .filter(|&n| n <= f64::from(MAX_ITERATIONS_PER_CALL))
+            .ok_or_else(|| {
+                js_error(Error::TooManyIterations {
+                    asked: describe(&iterations),
+                })
+            })?;
+        self.inner.borrow_mut().train(n as u32).map_err(js_error)
+    }
+
+    /// The most iterations one `train` call takes.
+    #[wasm_bindgen(getter = maxIterationsPerCall)]
+    pub fn max_iterations_per_call() -> u32 {
+        MAX_ITERATIONS_PER_CALL
     }
 
     /// The newest iteration's stats that have arrived from the GPU,

@@ -135,7 +135,7 @@ async fn a_short_training_run_through_the_js_api() {
     assert_eq!(trainer.sample_width(), 2);
     assert!(!trainer.adapter_name().is_empty());
     for _ in 0..4 {
-        trainer.train(5).unwrap();
+        trainer.train(JsValue::from(5)).unwrap();
     }
     assert_eq!(trainer.iteration(), 20.0);
     let samples = JsFuture::from(trainer.samples()).await.unwrap();
@@ -185,6 +185,31 @@ async fn bad_input_is_an_error_that_names_the_problem() {
         message.contains("MNIST") && message.contains("too short"),
         "{message}"
     );
+    // train(n) takes a whole number from 0 to the documented maximum and
+    // refuses anything else by name, never wrapping or truncating it.
+    let trainer = Trainer::create(js(serde_json::json!({"dataset": "ring8", "batchSize": 8})), None)
+        .await
+        .unwrap();
+    let max = f64::from(Trainer::max_iterations_per_call());
+    trainer.train(JsValue::from(0)).unwrap();
+    for bad in [
+        JsValue::from(-1),
+        JsValue::from(f64::NAN),
+        JsValue::UNDEFINED,
+        JsValue::from(2.5),
+        JsValue::from(4_294_967_297.0),
+        JsValue::from(max + 1.0),
+        JsValue::from("5"),
+        JsValue::bigint_from_str("5"),
+    ] {
+        let error: JsValue = trainer.train(bad.clone()).unwrap_err().into();
+        let message: String = js_sys::Error::from(error).message().into();
+        assert!(
+            message.contains("train(n)") && message.contains(&format!("0 to {max}")),
+            "{bad:?}: {message}"
+        );
+    }
+    assert_eq!(trainer.iteration(), 0.0, "a refused call trains nothing");
 }
 
 #[wasm_bindgen_test]

@@ -10,7 +10,7 @@ use livegan::checks::training::{
     check_dataset, check_iterations_match_reference, param_tolerance, small_config,
 };
 use livegan::data::DatasetKind;
-use livegan::gpu::trainer::GpuTrainer;
+use livegan::gpu::trainer::{GpuTrainer, MAX_ITERATIONS_PER_CALL};
 use livegan::kernels::gemm::GemmTiling;
 
 /// With each GEMM tiling: the shared-memory one that GPUs run and the
@@ -34,6 +34,24 @@ fn three_iterations_match_the_reference() {
             assert!(moved > 10.0 * param_tolerance(&config, 3, 0.0), "moved {moved}");
         }
     }
+}
+
+#[test]
+fn train_refuses_more_iterations_than_its_stats_ring_holds() {
+    let Some(gpu) = gpu() else { return };
+    let config = small_config(DatasetKind::Ring8);
+    let mut trainer = GpuTrainer::new(&gpu.ctx, config.clone(), &check_dataset(&config)).unwrap();
+    let error = trainer
+        .train(MAX_ITERATIONS_PER_CALL + 1)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("train(n)") && error.contains(&format!("0 to {MAX_ITERATIONS_PER_CALL}")),
+        "{error}"
+    );
+    assert_eq!(trainer.iterations(), 0, "a refused call trains nothing");
+    trainer.train(0).unwrap();
+    assert_eq!(trainer.iterations(), 0);
 }
 
 fn run_stats(seed: u32, iterations: u32) -> Vec<[f32; 4]> {

@@ -8,6 +8,8 @@
 // whether it is live) is the engine's, from `Trainer.schema()`, passed in
 // as `schema`; a copy here could drift from what the engine accepts.
 
+import { MAX_STEPS_PER_FRAME } from './steps.js';
+
 // Config field of the engine (camelCase, as Trainer.create takes it) → its
 // key in the URL, in the order links write them. Keys are short and stable:
 // links already shared use them. tests/e2e/state.test.mjs checks that this
@@ -130,7 +132,11 @@ function parseViewValue(spec, text) {
   switch (spec.type) {
     case 'steps':
       if (text === 'auto') return 'auto';
-      if (!/^\d+$/.test(text) || +text < 1 || +text > 10000) throw new Error('auto or 1 to 10000');
+      // A frame's iterations are one GPU submission: more than the frame
+      // loop itself ever picks could run for seconds (a driver timeout).
+      if (!/^\d+$/.test(text) || +text < 1 || +text > MAX_STEPS_PER_FRAME) {
+        throw new Error(`auto or 1 to ${MAX_STEPS_PER_FRAME}`);
+      }
       return Number(text);
     case 'bool':
       if (text === '1' || text === 'true') return true;

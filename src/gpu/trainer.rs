@@ -15,7 +15,7 @@ use super::network::{Network, dense};
 use super::pipelines::Pipelines;
 use super::program::{Ops, Program};
 use super::readback::{self, PendingRead};
-use super::stats::{IterationStats, StatsRing};
+use super::stats::{IterationStats, STATS_CAPACITY, StatsRing};
 use super::steps::{self, StepBuffers, UpdateProgram};
 use crate::config::Config;
 use crate::data::{Dataset, DatasetValues};
@@ -24,6 +24,11 @@ use crate::init::init_params;
 use crate::kernels::adam::AdamParams;
 use crate::kernels::gemm::GemmTiling;
 use crate::streams::{self, Counter};
+
+/// The most iterations one `train` call encodes: each one's stats row must
+/// still be in the GPU's ring when the call's copy runs, so that every
+/// iteration's stats arrive. Synchronous encoding also stays short.
+pub const MAX_ITERATIONS_PER_CALL: u32 = STATS_CAPACITY;
 
 pub struct GpuTrainer {
     ctx: GpuContext,
@@ -171,9 +176,13 @@ impl GpuTrainer {
         })
     }
 
-    /// Encodes `n` iterations and submits them at once; returns without
-    /// waiting. Errors the device reported since the last call surface here.
+    /// Encodes `n` iterations (at most `MAX_ITERATIONS_PER_CALL`) and
+    /// submits them at once; returns without waiting. Errors the device
+    /// reported since the last call surface here.
     pub fn train(&mut self, n: u32) -> Result<(), Error> {
+        if n > MAX_ITERATIONS_PER_CALL {
+            return Err(Error::TooManyIterations { asked: n.to_string() });
+        }
         if let Some(error) = self.ctx.take_error() {
             return Err(error);
         }

@@ -106,3 +106,13 @@ test('auto queues nothing while the GPU is more than two frames behind', () => {
   assert.deepEqual(auto(80, 10, 0.1), { steps: 43, target: 43 });
   assert.deepEqual(auto(87, 10, 0.1), { steps: 0, target: 43 });
 });
+
+test('links cannot ask for more iterations per frame than the frame loop picks', async () => {
+  const { parseState } = await import('../../www/state.js');
+  // The view's keys need no engine schema.
+  const ok = parseState(`#steps=${MAX_STEPS_PER_FRAME}`, []);
+  assert.equal(ok.view.steps, MAX_STEPS_PER_FRAME);
+  const tooMany = parseState(`#steps=${MAX_STEPS_PER_FRAME + 1}`, []);
+  assert.equal(tooMany.view.steps, 'auto');
+  assert.match(tooMany.errors.join(' '), new RegExp(`steps=${MAX_STEPS_PER_FRAME + 1}.*1 to ${MAX_STEPS_PER_FRAME}`));
+});

