@@ -139,7 +139,9 @@ impl Trainer {
                 .ok_or_else(|| js_error("this dataset is not generated"))?,
         };
         let ctx = shared_context().await.map_err(js_error)?;
-        let trainer = GpuTrainer::new(&ctx, config, &dataset).map_err(js_error)?;
+        let trainer = GpuTrainer::create(&ctx, config, &dataset)
+            .await
+            .map_err(js_error)?;
         Ok(Trainer {
             inner: Rc::new(RefCell::new(trainer)),
             canvas: RefCell::new(None),
@@ -281,10 +283,10 @@ impl Trainer {
         let target = canvas
             .as_mut()
             .ok_or_else(|| js_error("no canvas: call attachCanvas(canvas) first"))?;
-        target
-            .draw(trainer.context(), trainer.frame_sources(), options)
+        trainer
+            .capture_errors(|| target.draw(trainer.context(), trainer.frame_sources(), options))
             .map_err(js_error)?;
-        match trainer.context().take_error() {
+        match trainer.take_error() {
             Some(error) => Err(js_error(error)),
             None => Ok(()),
         }

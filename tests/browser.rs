@@ -82,6 +82,15 @@ async fn loss_adam_normals_and_gather_match_twins() {
 }
 
 #[wasm_bindgen_test]
+async fn gpu_errors_stay_with_the_trainer_that_caused_them() {
+    let (ctx, _) = gpu().await;
+    let message = livegan::checks::training::check_errors_stay_with_their_trainer(&ctx)
+        .await
+        .unwrap();
+    assert!(message.contains("invalid on purpose"), "{message}");
+}
+
+#[wasm_bindgen_test]
 async fn normals_have_standard_moments() {
     let (ctx, pipelines) = gpu().await;
     checks::check_normal_moments(&ctx, &pipelines, 1 << 20)

@@ -7,7 +7,8 @@ mod common;
 
 use common::{block_on, gpu};
 use livegan::checks::training::{
-    check_dataset, check_iterations_match_reference, param_tolerance, small_config,
+    check_dataset, check_errors_stay_with_their_trainer, check_iterations_match_reference, param_tolerance,
+    small_config,
 };
 use livegan::data::DatasetKind;
 use livegan::gpu::trainer::{GpuTrainer, MAX_ITERATIONS_PER_CALL};
@@ -34,6 +35,16 @@ fn three_iterations_match_the_reference() {
             assert!(moved > 10.0 * param_tolerance(&config, 3, 0.0), "moved {moved}");
         }
     }
+}
+
+#[test]
+fn gpu_errors_stay_with_the_trainer_that_caused_them() {
+    let Some(gpu) = gpu() else { return };
+    let message = block_on(check_errors_stay_with_their_trainer(&gpu.ctx)).unwrap();
+    assert!(
+        message.contains("GPU error") && message.contains("invalid on purpose"),
+        "{message}"
+    );
 }
 
 #[test]

@@ -7,7 +7,7 @@ use crate::data::Dataset;
 use crate::data::DatasetKind;
 use crate::data::mnist::{IMAGE_PIXELS, MnistImages};
 use crate::error::Error;
-use crate::gpu::context::GpuContext;
+use crate::gpu::context::{GpuContext, ScopedErrors};
 use crate::gpu::trainer::GpuTrainer;
 use crate::kernels::gemm::GemmTiling;
 use crate::reference::ReferenceGan;
@@ -153,4 +153,43 @@ pub async fn check_iterations_match_reference(
         .map(|(a, b)| f64::from((a - b).abs()))
         .fold(0.0, f64::max);
     Ok((report, moved))
+}
+
+/// A GPU validation error on purpose: a buffer both mappable for reading
+/// and bound as storage, which WebGPU and wgpu refuse.
+pub fn invalid_buffer(device: &wgpu::Device) -> wgpu::Buffer {
+    device.create_buffer(&wgpu::BufferDescriptor {
+        label: Some("invalid on purpose"),
+        size: 16,
+        usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::STORAGE,
+        mapped_at_creation: false,
+    })
+}
+
+/// Two trainers on one device; a validation error inside the first's work
+/// must reach the first alone, once, and leave the second training.
+/// Returns the first trainer's error message.
+pub async fn check_errors_stay_with_their_trainer(ctx: &GpuContext) -> Result<String, Error> {
+    let config = small_config(DatasetKind::Ring8);
+    let dataset = check_dataset(&config);
+    let mut first = GpuTrainer::create(ctx, config.clone(), &dataset).await?;
+    let mut second = GpuTrainer::create(ctx, config, &dataset).await?;
+    first.capture_errors(|| invalid_buffer(&ctx.device));
+    // In a browser the scope answers asynchronously: let it.
+    first.read_counters().await?;
+    second.train(1)?;
+    let message = match first.train(1) {
+        Err(error) => error.to_string(),
+        Ok(()) => return Err(Error::Gpu("the first trainer's error was not reported".into())),
+    };
+    first.train(1)?;
+    second.train(1)?;
+    // Creating inside error scopes turns a build error into create's error.
+    let refused = ScopedErrors::check(&ctx.device, || invalid_buffer(&ctx.device)).await;
+    if refused.is_ok() {
+        return Err(Error::Gpu(
+            "an error inside checked scopes was not returned".into(),
+        ));
+    }
+    Ok(message)
 }

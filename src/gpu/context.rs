@@ -125,6 +125,12 @@ impl GpuContext {
         }
     }
 
+    /// The device's loss as an error, if it was lost.
+    pub fn lost_error(&self) -> Option<Error> {
+        let reason = self.lost.lock().ok()?.clone()?;
+        Some(Error::DeviceLost(reason))
+    }
+
     pub fn is_lost(&self) -> bool {
         self.lost.lock().map(|lost| lost.is_some()).unwrap_or(true)
     }
@@ -186,5 +192,74 @@ fn instance_descriptor() -> wgpu::InstanceDescriptor {
         let mut descriptor = wgpu::InstanceDescriptor::new_without_display_handle_from_env();
         descriptor.backends = wgpu::Backends::from_env().unwrap_or(wgpu::Backends::PRIMARY);
         descriptor
+    }
+}
+
+/// GPU errors caught by error scopes around one owner's work (a trainer's
+/// creation, its training and drawing), kept for that owner alone: WebGPU
+/// reports errors per device, and every trainer on a page shares one.
+#[derive(Clone, Debug, Default)]
+pub struct ScopedErrors {
+    errors: Arc<Mutex<Vec<String>>>,
+}
+
+/// The error scopes pushed around one piece of work, innermost last.
+const SCOPES: [wgpu::ErrorFilter; 3] = [
+    wgpu::ErrorFilter::Validation,
+    wgpu::ErrorFilter::OutOfMemory,
+    wgpu::ErrorFilter::Internal,
+];
+
+impl ScopedErrors {
+    /// Runs `work`, which must not await, inside error scopes and keeps
+    /// what they catch: natively at once, in a browser when it answers
+    /// (before the next task that could look). Synchronous, so that no
+    /// other owner's work can run inside these scopes.
+    pub fn capture<T>(&self, device: &wgpu::Device, work: impl FnOnce() -> T) -> T {
+        let guards = SCOPES.map(|filter| device.push_error_scope(filter));
+        let result = work();
+        let pending: Vec<_> = guards.into_iter().rev().map(|guard| guard.pop()).collect();
+        let sink = self.errors.clone();
+        let collect = async move {
+            for scope in pending {
+                if let Some(error) = scope.await
+                    && let Ok(mut errors) = sink.lock()
+                {
+                    errors.push(error.to_string());
+                }
+            }
+        };
+        #[cfg(target_arch = "wasm32")]
+        wasm_bindgen_futures::spawn_local(collect);
+        #[cfg(not(target_arch = "wasm32"))]
+        pollster::block_on(collect);
+        result
+    }
+
+    /// Like `capture`, but waits for the scopes' answer and returns the
+    /// first error they caught instead of keeping it.
+    pub async fn check<T>(device: &wgpu::Device, work: impl FnOnce() -> T) -> Result<T, Error> {
+        let guards = SCOPES.map(|filter| device.push_error_scope(filter));
+        let result = work();
+        let pending: Vec<_> = guards.into_iter().rev().map(|guard| guard.pop()).collect();
+        let mut errors = Vec::new();
+        for scope in pending {
+            if let Some(error) = scope.await {
+                errors.push(error.to_string());
+            }
+        }
+        match errors.is_empty() {
+            true => Ok(result),
+            false => Err(Error::Gpu(errors.join("; "))),
+        }
+    }
+
+    /// The errors caught so far, as one, and forgets them.
+    pub fn take(&self) -> Option<Error> {
+        let mut errors = self.errors.lock().ok()?;
+        match errors.is_empty() {
+            true => None,
+            false => Some(Error::Gpu(errors.drain(..).collect::<Vec<_>>().join("; "))),
+        }
     }
 }

@@ -8,7 +8,7 @@
 //! iteration.
 
 use super::buffers;
-use super::context::GpuContext;
+use super::context::{GpuContext, ScopedErrors};
 use super::field::{DiscField, FIELD_GRID};
 use super::frame::FrameSources;
 use super::network::{Network, dense};
@@ -57,9 +57,18 @@ pub struct GpuTrainer {
     gen_step: UpdateProgram,
     preview: Program,
     iterations: u64,
+    /// GPU errors of this trainer's own work, whoever shares the device.
+    errors: ScopedErrors,
 }
 
 impl GpuTrainer {
+    /// `new` inside GPU error scopes: resolves to the trainer, or to the
+    /// first error the device reported while building it (in a browser
+    /// WebGPU reports them asynchronously, so `new` alone cannot see them).
+    pub async fn create(ctx: &GpuContext, config: Config, dataset: &Dataset) -> Result<GpuTrainer, Error> {
+        ScopedErrors::check(&ctx.device, || GpuTrainer::new(ctx, config, dataset)).await?
+    }
+
     /// Builds everything a run needs on `ctx`'s device, with the GEMM
     /// tiling this adapter runs fastest.
     pub fn new(ctx: &GpuContext, config: Config, dataset: &Dataset) -> Result<GpuTrainer, Error> {
@@ -173,6 +182,7 @@ impl GpuTrainer {
             gen_step,
             preview,
             iterations: 0,
+            errors: ScopedErrors::default(),
         })
     }
 
@@ -183,12 +193,31 @@ impl GpuTrainer {
         if n > MAX_ITERATIONS_PER_CALL {
             return Err(Error::TooManyIterations { asked: n.to_string() });
         }
-        if let Some(error) = self.ctx.take_error() {
+        if let Some(error) = self.take_error() {
             return Err(error);
         }
         if n == 0 {
             return Ok(());
         }
+        let errors = self.errors.clone();
+        errors.capture(&self.ctx.device.clone(), || self.encode_and_submit(n));
+        Ok(())
+    }
+
+    /// The first error of this trainer's GPU work since the last call, or
+    /// the device's loss.
+    pub fn take_error(&self) -> Option<Error> {
+        self.ctx.lost_error().or_else(|| self.errors.take())
+    }
+
+    /// Runs `work` (this trainer's GPU work, such as drawing it) inside its
+    /// error scopes: what goes wrong is reported by its next `train`,
+    /// `take_error` or `finish`.
+    pub fn capture_errors<T>(&self, work: impl FnOnce() -> T) -> T {
+        self.errors.capture(&self.ctx.device, work)
+    }
+
+    fn encode_and_submit(&mut self, n: u32) {
         let mut encoder = self
             .ctx
             .device
@@ -213,7 +242,6 @@ impl GpuTrainer {
             self.stats.map_after_submit(slot);
         }
         self.iterations += u64::from(n);
-        Ok(())
     }
 
     /// Stats of the newest iteration that has arrived from the GPU.
@@ -239,7 +267,7 @@ impl GpuTrainer {
     pub fn finish(&mut self) -> Result<(), Error> {
         self.ctx.wait_idle()?;
         self.stats.harvest();
-        match self.ctx.take_error() {
+        match self.take_error().or_else(|| self.ctx.take_error()) {
             Some(error) => Err(error),
             None => Ok(()),
         }
