@@ -24,6 +24,27 @@ pub enum Error {
     RequestDevice(String),
     #[error("{what} needs {needed} bytes in one GPU buffer but this device allows {limit}")]
     BufferTooLarge { what: String, needed: u64, limit: u64 },
+    #[error(
+        "the model is too large for this GPU: {what} would need {needed} bytes in one buffer, \
+         over this device's {limit_name} of {limit}; lower {field}"
+    )]
+    ModelTooLarge {
+        what: String,
+        needed: u64,
+        limit_name: &'static str,
+        limit: u64,
+        field: &'static str,
+    },
+    #[error(
+        "the model is too large: it would need {needed} bytes of GPU memory, over the budget \
+         of {budget} a page may take; the largest part is {largest}: lower {field}"
+    )]
+    OverBudget {
+        needed: u64,
+        budget: u64,
+        largest: String,
+        field: &'static str,
+    },
     #[error("the GPU device was lost ({0}); create the trainer again")]
     DeviceLost(String),
     #[error("GPU error: {0}")]

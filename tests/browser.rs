@@ -194,6 +194,16 @@ async fn bad_input_is_an_error_that_names_the_problem() {
         message.contains("MNIST") && message.contains("too short"),
         "{message}"
     );
+    // A valid config too large for the device: refused, naming the field.
+    let message = create_error(
+        serde_json::json!({"dataset": "ring8", "genHidden": vec![4096; 8]}),
+        None,
+    )
+    .await;
+    assert!(
+        message.contains("genHidden") && message.contains("too large"),
+        "{message}"
+    );
     // train(n) takes a whole number from 0 to the documented maximum and
     // refuses anything else by name, never wrapping or truncating it.
     let trainer = Trainer::create(js(serde_json::json!({"dataset": "ring8", "batchSize": 8})), None)

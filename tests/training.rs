@@ -48,6 +48,26 @@ fn gpu_errors_stay_with_the_trainer_that_caused_them() {
 }
 
 #[test]
+fn a_model_too_large_for_the_device_is_refused_before_allocating() {
+    let Some(gpu) = gpu() else { return };
+    // Valid by the config's ranges: eight hidden layers of 4096, ~134 M
+    // parameters in the generator alone.
+    let config = livegan::config::Config {
+        gen_hidden: vec![4096; 8],
+        ..small_config(DatasetKind::Ring8)
+    };
+    config.validate().unwrap();
+    let error = GpuTrainer::new(&gpu.ctx, config.clone(), &check_dataset(&config))
+        .err()
+        .expect("refused")
+        .to_string();
+    assert!(
+        error.contains("genHidden") && error.contains("too large"),
+        "{error}"
+    );
+}
+
+#[test]
 fn train_refuses_more_iterations_than_its_stats_ring_holds() {
     let Some(gpu) = gpu() else { return };
     let config = small_config(DatasetKind::Ring8);

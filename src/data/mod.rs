@@ -66,6 +66,14 @@ impl Dataset {
         })
     }
 
+    /// How many u32 words `gpu_words` returns, without building them.
+    pub fn gpu_word_count(&self) -> usize {
+        match &self.values {
+            DatasetValues::Bytes(bytes) => bytes.len().div_ceil(4),
+            DatasetValues::Floats(values) => values.len(),
+        }
+    }
+
     /// The rows packed into u32 words for the GPU: bytes four per word
     /// (little-endian, zero-padded), floats by their bits.
     pub fn gpu_words(&self) -> Vec<u32> {

@@ -7,6 +7,7 @@ pub mod canvas;
 pub mod context;
 pub mod field;
 pub mod frame;
+pub mod memory;
 pub mod network;
 pub mod pipelines;
 pub mod profile;

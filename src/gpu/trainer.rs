@@ -11,6 +11,7 @@ use super::buffers;
 use super::context::{GpuContext, ScopedErrors};
 use super::field::{DiscField, FIELD_GRID};
 use super::frame::FrameSources;
+use super::memory;
 use super::network::{Network, dense};
 use super::pipelines::Pipelines;
 use super::program::{Ops, Program};
@@ -89,6 +90,9 @@ impl GpuTrainer {
                 problem: format!("the config asks for {}", config.dataset.name()),
             });
         }
+        // Sizes first: nothing is allocated for a model this device cannot hold.
+        let dataset_bytes = dataset.gpu_word_count() as u64 * 4;
+        memory::check(&memory::plan(&config, dataset_bytes), &ctx.device.limits())?;
         let batch = config.batch_size as usize;
         let sample_count = config.sample_count as usize;
         let width = config.sample_width();
