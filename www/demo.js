@@ -33,7 +33,8 @@ export class GanDemo {
       onAction: (action) => this.action(action),
       onModel: (changes) => this.changeModel(changes),
       onView: (changes) => this.changeView(changes),
-      onRestart: () => this.reset('restarted'),
+      // Before the engine has loaded (its load failed), Restart loads it again.
+      onRestart: () => (this.Trainer ? this.reset('restarted') : (this.ready = this.start())),
       onResize: () => this.layout(),
     });
     // Fed by the frame loop; also read by scripts and the end-to-end tests.
@@ -122,6 +123,10 @@ export class GanDemo {
 
   // Builds a trainer for the current model config (a new model).
   async reset(reason) {
+    // The newest request wins: each await below is followed by a check that
+    // no later reset (another dataset picked meanwhile) has replaced this one.
+    const token = (this.buildToken = (this.buildToken ?? 0) + 1);
+    const replaced = () => this.destroyed || token !== this.buildToken;
     const wasPlaying = this.playing || (this.trainer === null && this.view.autoplay);
     this.stop();
     this.trainer?.free();
@@ -141,23 +146,23 @@ export class GanDemo {
     let images;
     if (config.dataset === 'mnist') {
       try {
-        images = await loadMnist(({ phase, fraction }) => this.ui.status(`${phase}…`, fraction));
+        images = await loadMnist(({ phase, fraction }) => replaced() || this.ui.status(`${phase}…`, fraction));
       } catch (error) {
-        this.fail('MNIST could not be loaded.', error.message);
+        if (!replaced()) this.fail('MNIST could not be loaded.', error.message);
         return;
       }
+      if (replaced()) return;
       this.ui.showRealDigits(images, config.seed);
     }
     this.ui.status('building the model on the GPU…');
-    const token = (this.buildToken = (this.buildToken ?? 0) + 1);
     let trainer;
     try {
       trainer = await this.Trainer.create(config, images);
     } catch (error) {
-      this.fail('The trainer could not start.', error.message);
+      if (!replaced()) this.fail('The trainer could not start.', error.message);
       return;
     }
-    if (this.destroyed || token !== this.buildToken) {
+    if (replaced()) {
       trainer.free();
       return;
     }

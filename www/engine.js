@@ -5,8 +5,14 @@ import init, { Trainer } from './pkg/livegan.js';
 
 let engine = null;
 
+// A failed load is forgotten, so that Restart (or another demo) can try again.
 export function loadEngine() {
-  engine ??= init({ module_or_path: new URL('./pkg/livegan_bg.wasm', import.meta.url) }).then(() => Trainer);
+  engine ??= init({ module_or_path: new URL('./pkg/livegan_bg.wasm', import.meta.url) })
+    .then(() => Trainer)
+    .catch((error) => {
+      engine = null;
+      throw error;
+    });
   return engine;
 }
 

@@ -42,9 +42,44 @@ async function download(url, report) {
     report({ phase: 'downloading MNIST', fraction: total ? received / total : null });
   }
   report({ phase: 'decompressing MNIST', fraction: null });
-  const stream = new Blob(chunks).stream().pipeThrough(new DecompressionStream('gzip'));
-  const bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+  const bytes = await decodeMnist(new Uint8Array(await new Blob(chunks).arrayBuffer()), url);
   report({ phase: 'MNIST ready', fraction: 1 });
+  return bytes;
+}
+
+const GZIP_MAGIC = [0x1f, 0x8b];
+// IDX header of a 3-D array of unsigned bytes: 0x00000803, then the count,
+// rows and columns.
+const IDX_IMAGES_MAGIC = 0x00000803;
+const IDX_HEADER_BYTES = 16;
+
+// The IDX bytes of a payload: gunzipped, or as they are if a server has
+// already decoded the gzip (Content-Encoding); anything that is not IDX
+// images of 28×28 then, or is cut short, is refused with what it was.
+export async function decodeMnist(payload, url = MNIST_URL) {
+  let bytes = payload;
+  if (payload.length >= 2 && payload[0] === GZIP_MAGIC[0] && payload[1] === GZIP_MAGIC[1]) {
+    try {
+      const stream = new Blob([payload]).stream().pipeThrough(new DecompressionStream('gzip'));
+      bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+    } catch (error) {
+      throw new Error(`MNIST from ${url} is a damaged gzip file (${payload.length} bytes): ${error.message}`);
+    }
+  }
+  if (bytes.length < IDX_HEADER_BYTES) {
+    throw new Error(`MNIST from ${url} is ${bytes.length} bytes, too short for an IDX file (16-byte header)`);
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const [magic, count, rows, columns] = [0, 4, 8, 12].map((offset) => view.getUint32(offset));
+  if (magic !== IDX_IMAGES_MAGIC || rows !== IMAGE_SIDE || columns !== IMAGE_SIDE) {
+    throw new Error(
+      `MNIST from ${url} is not IDX images of 28×28 (header ${magic.toString(16)}, ${rows}×${columns})`,
+    );
+  }
+  const expected = IDX_HEADER_BYTES + count * IMAGE_BYTES;
+  if (count === 0 || bytes.length < expected) {
+    throw new Error(`MNIST from ${url} is cut short: ${bytes.length} of ${expected} bytes for ${count} images`);
+  }
   return bytes;
 }
 

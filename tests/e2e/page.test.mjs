@@ -257,3 +257,49 @@ test('the page fits a 360 px wide screen', { timeout: 60_000 }, async () => {
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('the newest dataset wins a race, and the replaced model is not left training', { timeout: 180_000 }, async () => {
+  const { page, errors } = await openPage(session.browser, `${session.server.url}#dataset=ring8`);
+  await waitForIterations(page, 1);
+  // MNIST's download and build take seconds; ring 8 is picked meanwhile.
+  const dataset = page.locator('[data-field="dataset"]');
+  await dataset.selectOption('mnist');
+  await dataset.selectOption('ring8');
+  await page.waitForFunction(() => window.ganDemo.trainer && window.ganDemo.config.dataset === 'ring8');
+  // Long enough for the MNIST request to finish: it must not take over.
+  await page.waitForTimeout(10_000);
+  const state = await page.evaluate(() => ({
+    config: window.ganDemo.config.dataset,
+    trainer: window.ganDemo.trainer.config.dataset,
+    root: document.querySelector('.gan-demo').dataset.dataset,
+    control: document.querySelector('[data-field="dataset"]').value,
+    hash: location.hash,
+  }));
+  assert.deepEqual(
+    { ...state, hash: state.hash.includes('dataset=ring8') },
+    { config: 'ring8', trainer: 'ring8', root: 'ring8', control: 'ring8', hash: true },
+  );
+  const before = Number((await demoState(page)).iteration);
+  await page.waitForTimeout(3000);
+  assert.ok(Number((await demoState(page)).iteration) > before, 'ring 8 goes on training');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('after the engine fails to load, Restart loads it again', { timeout: 120_000 }, async () => {
+  const page = await session.browser.newPage({ viewport: { width: 1100, height: 900 } });
+  let refused = 0;
+  await page.route('**/livegan_bg.wasm', (route) => {
+    refused += 1;
+    return route.abort();
+  });
+  await page.goto(`${session.server.url}#dataset=ring8`);
+  await page.waitForFunction(() => document.querySelector('.gan-demo').dataset.state === 'error');
+  assert.match(await page.locator('.gd-status').innerText(), /engine did not load/);
+  assert.equal(refused, 1);
+  await page.unroute('**/livegan_bg.wasm');
+  await page.locator('.gd-restart').click();
+  await waitForIterations(page, 2);
+  assert.equal((await demoState(page)).state, 'ready');
+  await page.close();
+});
