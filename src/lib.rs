@@ -5,6 +5,7 @@
 //! `H` hidden width, `X` sample width (784 for MNIST, 2 for the mixtures).
 
 pub mod bench;
+pub mod checkpoint;
 pub mod checks;
 pub mod config;
 pub mod cpu;

@@ -23,12 +23,14 @@ use std::rc::Rc;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+use crate::checkpoint::Checkpoint;
 use crate::config::Config;
 use crate::data::datasets::Source;
 use crate::data::mnist::parse_images;
 use crate::data::{Dataset, DatasetKind};
 use crate::error::Error;
 use crate::gpu::canvas::CanvasTarget;
+use crate::gpu::checkpoints;
 use crate::gpu::context::GpuContext;
 use crate::gpu::render::DrawOptions;
 use crate::gpu::trainer::{GpuTrainer, MAX_ITERATIONS_PER_CALL};
@@ -96,6 +98,40 @@ async fn shared_context() -> Result<GpuContext, Error> {
     Ok(ctx)
 }
 
+/// The bytes of a `Uint8Array` or an `ArrayBuffer`; None for undefined or
+/// null; an error naming `what` for anything else.
+fn byte_array(value: &JsValue, what: &str) -> Result<Option<Vec<u8>>, JsError> {
+    if value.is_undefined() || value.is_null() {
+        Ok(None)
+    } else if let Some(array) = value.dyn_ref::<js_sys::Uint8Array>() {
+        Ok(Some(array.to_vec()))
+    } else if let Some(buffer) = value.dyn_ref::<js_sys::ArrayBuffer>() {
+        Ok(Some(js_sys::Uint8Array::new(buffer).to_vec()))
+    } else {
+        Err(js_error(format!(
+            "{what} must be a Uint8Array or an ArrayBuffer, not {}",
+            describe(value)
+        )))
+    }
+}
+
+/// The dataset `config` trains on: generated, or MNIST from `mnist_images`.
+fn dataset_for(config: &Config, mnist_images: &JsValue) -> Result<Dataset, JsError> {
+    match (
+        config.dataset.info().source,
+        byte_array(mnist_images, "mnistImages")?,
+    ) {
+        (Source::MnistImages, Some(bytes)) => Ok(Dataset::mnist(
+            parse_images(&bytes).map_err(|e| js_error(Error::from(e)))?,
+        )),
+        (Source::MnistImages, None) => Err(js_error(
+            "the dataset is mnist but no images were given: pass the bytes of train-images-idx3-ubyte",
+        )),
+        (Source::Points(_), _) => Dataset::two_d(config.dataset, config.seed)
+            .ok_or_else(|| js_error("this dataset is not generated")),
+    }
+}
+
 /// Reads a config object: any subset of the fields, starting from the
 /// preset of the dataset it names.
 fn read_config(config: JsValue) -> Result<Config, Error> {
@@ -120,34 +156,61 @@ impl Trainer {
     /// Creates a trainer. `config` is a plain object (see `Trainer.defaults`);
     /// `mnistImages` is the bytes of `train-images-idx3-ubyte`, needed when
     /// the dataset is "mnist".
-    pub async fn create(
-        config: JsValue,
-        mnist_images: Option<js_sys::Uint8Array>,
-    ) -> Result<Trainer, JsError> {
+    pub async fn create(config: JsValue, mnist_images: JsValue) -> Result<Trainer, JsError> {
         install_panic_hook();
         let config = read_config(config).map_err(js_error)?;
-        let dataset = match (config.dataset.info().source, mnist_images) {
-            (Source::MnistImages, Some(bytes)) => {
-                Dataset::mnist(parse_images(&bytes.to_vec()).map_err(|e| js_error(Error::from(e)))?)
-            }
-            (Source::MnistImages, None) => {
-                return Err(js_error(
-                    "the dataset is mnist but no images were given: pass the bytes of train-images-idx3-ubyte",
-                ));
-            }
-            (Source::Points(_), _) => Dataset::two_d(config.dataset, config.seed)
-                .ok_or_else(|| js_error("this dataset is not generated"))?,
-        };
+        let dataset = dataset_for(&config, &mnist_images)?;
         let ctx = shared_context().await.map_err(js_error)?;
         let trainer = GpuTrainer::create(&ctx, config, &dataset)
             .await
             .map_err(js_error)?;
-        Ok(Trainer {
-            inner: Rc::new(RefCell::new(trainer)),
-            canvas: RefCell::new(None),
-        })
+        Ok(Trainer::wrap(trainer))
     }
 
+    /// Resolves to a trainer in the state `checkpoint` (a `Uint8Array` or
+    /// `ArrayBuffer` that `checkpoint()` made) saved, its config included;
+    /// `mnistImages` as for `create` when that config trains on MNIST.
+    /// A corrupt or foreign file rejects with what is wrong, and nothing is
+    /// half-loaded.
+    pub async fn restore(checkpoint: JsValue, mnist_images: JsValue) -> Result<Trainer, JsError> {
+        install_panic_hook();
+        let bytes = byte_array(&checkpoint, "checkpoint")?.ok_or_else(|| {
+            js_error("restore(checkpoint): checkpoint is missing; pass the bytes checkpoint() made")
+        })?;
+        let checkpoint = Checkpoint::from_bytes(&bytes).map_err(js_error)?;
+        let dataset = dataset_for(&checkpoint.config, &mnist_images)?;
+        let ctx = shared_context().await.map_err(js_error)?;
+        let trainer = checkpoints::restore(&ctx, &checkpoint, &dataset)
+            .await
+            .map_err(js_error)?;
+        Ok(Trainer::wrap(trainer))
+    }
+
+    /// Resolves to the trainer saved as bytes (a `Uint8Array`) for
+    /// `Trainer.restore`: both networks, Adam's state, the counters, the
+    /// iteration and the config, in a versioned file with a checksum.
+    pub fn checkpoint(&self) -> js_sys::Promise {
+        // The copies start now; the trainer is not borrowed while they
+        // finish, so frames may train on meanwhile.
+        let pending = checkpoints::start_save(&self.inner.borrow());
+        wasm_bindgen_futures::future_to_promise(async move {
+            let checkpoint = pending.await.map_err(|e| JsValue::from(js_error(e)))?;
+            Ok(js_sys::Uint8Array::from(checkpoint.to_bytes().as_slice()).into())
+        })
+    }
+}
+
+impl Trainer {
+    fn wrap(trainer: GpuTrainer) -> Trainer {
+        Trainer {
+            inner: Rc::new(RefCell::new(trainer)),
+            canvas: RefCell::new(None),
+        }
+    }
+}
+
+#[wasm_bindgen]
+impl Trainer {
     /// The full config a partial one becomes (preset of its dataset plus the
     /// given fields), validated; throws like `create` would.
     pub fn resolve(config: JsValue) -> Result<JsValue, JsError> {

@@ -140,7 +140,7 @@ async fn a_short_training_run_through_the_js_api() {
         "sampleCount": 100,
         "seed": 3,
     }));
-    let trainer = Trainer::create(config, None).await.unwrap();
+    let trainer = Trainer::create(config, JsValue::UNDEFINED).await.unwrap();
     assert_eq!(trainer.sample_width(), 2);
     assert!(!trainer.adapter_name().is_empty());
     for _ in 0..4 {
@@ -168,7 +168,7 @@ async fn a_short_training_run_through_the_js_api() {
 }
 
 async fn create_error(config: serde_json::Value, mnist: Option<&[u8]>) -> String {
-    let bytes = mnist.map(js_sys::Uint8Array::from);
+    let bytes = mnist.map_or(JsValue::UNDEFINED, |bytes| js_sys::Uint8Array::from(bytes).into());
     match Trainer::create(js(config), bytes).await {
         Ok(_) => panic!("creation should fail"),
         Err(error) => {
@@ -206,9 +206,12 @@ async fn bad_input_is_an_error_that_names_the_problem() {
     );
     // train(n) takes a whole number from 0 to the documented maximum and
     // refuses anything else by name, never wrapping or truncating it.
-    let trainer = Trainer::create(js(serde_json::json!({"dataset": "ring8", "batchSize": 8})), None)
-        .await
-        .unwrap();
+    let trainer = Trainer::create(
+        js(serde_json::json!({"dataset": "ring8", "batchSize": 8})),
+        JsValue::UNDEFINED,
+    )
+    .await
+    .unwrap();
     let max = f64::from(Trainer::max_iterations_per_call());
     trainer.train(JsValue::from(0)).unwrap();
     for bad in [
@@ -254,4 +257,70 @@ async fn drawing_matches_its_twin_and_shows_the_2d_layers() {
         .await
         .unwrap()
         .assert_passed();
+}
+
+async fn checkpoint_bytes(trainer: &Trainer) -> Vec<u8> {
+    let value = JsFuture::from(trainer.checkpoint()).await.unwrap();
+    js_sys::Uint8Array::from(value).to_vec()
+}
+
+fn rejection(error: wasm_bindgen::JsError) -> String {
+    let value: JsValue = error.into();
+    js_sys::Error::from(value).message().into()
+}
+
+#[wasm_bindgen_test]
+async fn a_resumed_run_is_bit_identical_to_an_uninterrupted_one() {
+    let (ctx, _) = gpu().await;
+    // The engine: final state and the stats of the resumed iterations.
+    livegan::checks::training::check_resume_is_exact(&ctx, &small_config(DatasetKind::Ring8), 4, 3)
+        .await
+        .unwrap();
+    // The JS API: checkpoint(), then Trainer.restore(bytes) and on.
+    let config = || {
+        js(
+            serde_json::json!({"dataset": "ring8", "batchSize": 16, "genHidden": [16], "discHidden": [16], "seed": 5}),
+        )
+    };
+    let straight = Trainer::create(config(), JsValue::UNDEFINED).await.unwrap();
+    straight.train(JsValue::from(7)).unwrap();
+    let straight_bytes = checkpoint_bytes(&straight).await;
+    let first = Trainer::create(config(), JsValue::UNDEFINED).await.unwrap();
+    first.train(JsValue::from(4)).unwrap();
+    let saved = checkpoint_bytes(&first).await;
+    // An ArrayBuffer is as good as a Uint8Array.
+    let buffer = js_sys::Uint8Array::from(saved.as_slice()).buffer();
+    let resumed = Trainer::restore(buffer.into(), JsValue::UNDEFINED).await.unwrap();
+    assert_eq!(resumed.iteration(), 4.0);
+    resumed.train(JsValue::from(3)).unwrap();
+    assert!(
+        checkpoint_bytes(&resumed).await == straight_bytes,
+        "4 + 3 resumed equals 7 straight"
+    );
+
+    // Corrupt, foreign and missing files are refused whole, by name.
+    let mut corrupt = saved.clone();
+    corrupt[saved.len() / 2] ^= 1;
+    let refused = |bytes: &[u8]| JsValue::from(js_sys::Uint8Array::from(bytes));
+    let message = rejection(
+        Trainer::restore(refused(&corrupt), JsValue::UNDEFINED)
+            .await
+            .err()
+            .unwrap(),
+    );
+    assert!(message.contains("corrupt"), "{message}");
+    let message = rejection(
+        Trainer::restore(refused(b"{\"a\": 1}"), JsValue::UNDEFINED)
+            .await
+            .err()
+            .unwrap(),
+    );
+    assert!(message.contains("not a livegan checkpoint"), "{message}");
+    let message = rejection(
+        Trainer::restore(JsValue::from(5), JsValue::UNDEFINED)
+            .await
+            .err()
+            .unwrap(),
+    );
+    assert!(message.contains("Uint8Array"), "{message}");
 }

@@ -150,3 +150,19 @@ fn stats_arrive_without_blocking_and_samples_read_back() {
         [3, 3 * config.disc_steps, 3, 0]
     );
 }
+
+#[test]
+fn a_resumed_run_is_bit_identical_to_an_uninterrupted_one() {
+    let Some(gpu) = gpu() else { return };
+    for dataset in [DatasetKind::Ring8, DatasetKind::Mnist] {
+        let config = small_config(dataset);
+        let bytes = block_on(livegan::checks::training::check_resume_is_exact(
+            &gpu.ctx, &config, 4, 3,
+        ))
+        .unwrap();
+        eprintln!(
+            "{}: 4 + 3 iterations resumed exactly (checkpoint {bytes} bytes)",
+            dataset.name()
+        );
+    }
+}

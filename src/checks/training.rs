@@ -193,3 +193,80 @@ pub async fn check_errors_stay_with_their_trainer(ctx: &GpuContext) -> Result<St
     }
     Ok(message)
 }
+
+/// N iterations, a checkpoint through its bytes, a restored trainer and M
+/// more, against N + M uninterrupted from the same config: the final
+/// checkpoints (parameters, Adam moments, counters, config) must be equal
+/// byte for byte, and so must the stats of the last M iterations.
+/// Returns the size of the checkpoint file.
+pub async fn check_resume_is_exact(
+    ctx: &GpuContext,
+    config: &Config,
+    n: u32,
+    m: u32,
+) -> Result<usize, Error> {
+    use crate::checkpoint::Checkpoint;
+    use crate::gpu::checkpoints::{restore, save};
+    let dataset = check_dataset(config);
+    let mut straight = GpuTrainer::create(ctx, config.clone(), &dataset).await?;
+    straight.train(n + m)?;
+    let straight_end = save(&straight).await?.to_bytes();
+    let straight_stats = all_stats(&mut straight, n + m).await?;
+
+    let mut first = GpuTrainer::create(ctx, config.clone(), &dataset).await?;
+    first.train(n)?;
+    let file = save(&first).await?.to_bytes();
+    let checkpoint = Checkpoint::from_bytes(&file).map_err(|e| Error::Gpu(e.to_string()))?;
+    let mut resumed = restore(ctx, &checkpoint, &dataset).await?;
+    resumed.train(m)?;
+    let resumed_end = save(&resumed).await?.to_bytes();
+    let resumed_stats = all_stats(&mut resumed, m).await?;
+
+    if resumed_end != straight_end {
+        return Err(Error::Gpu(format!(
+            "the resumed run's final state differs from the uninterrupted one's ({} of {} bytes differ)",
+            resumed_end
+                .iter()
+                .zip(&straight_end)
+                .filter(|(a, b)| a != b)
+                .count(),
+            straight_end.len()
+        )));
+    }
+    let tail = &straight_stats[straight_stats.len() - resumed_stats.len()..];
+    let bits = |stats: &[crate::gpu::stats::IterationStats]| -> Vec<(u64, [u32; 4])> {
+        stats
+            .iter()
+            .map(|s| {
+                (
+                    s.iteration,
+                    [s.disc_loss, s.gen_loss, s.disc_real, s.disc_fake].map(f32::to_bits),
+                )
+            })
+            .collect()
+    };
+    if bits(tail) != bits(&resumed_stats) || resumed_stats.len() != m as usize {
+        return Err(Error::Gpu(
+            "the resumed run's stats differ from the uninterrupted one's".into(),
+        ));
+    }
+    Ok(file.len())
+}
+
+/// Every iteration's stats of `trainer`'s `count` iterations since its
+/// start or restore, waiting for them to arrive.
+async fn all_stats(
+    trainer: &mut GpuTrainer,
+    count: u32,
+) -> Result<Vec<crate::gpu::stats::IterationStats>, Error> {
+    trainer.finish()?;
+    let mut history = trainer.take_history();
+    for _ in 0..20 {
+        if history.len() >= count as usize {
+            break;
+        }
+        trainer.read_counters().await?;
+        history.extend(trainer.take_history());
+    }
+    Ok(history)
+}

@@ -402,6 +402,16 @@ impl GpuTrainer {
         }
     }
 
+    /// Both networks and the counters buffer: what a checkpoint holds.
+    pub(crate) fn state(&self) -> (&Network, &Network, &wgpu::Buffer) {
+        (&self.generator, &self.discriminator, &self.counters)
+    }
+
+    /// After a restore wrote the GPU state of iteration `n`.
+    pub(crate) fn resume_at(&mut self, n: u64) {
+        self.iterations = n;
+    }
+
     /// The GEMM tiling every GEMM of this trainer runs.
     pub fn gemm_tiling(&self) -> GemmTiling {
         self.generator.tiling()
