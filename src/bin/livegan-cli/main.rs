@@ -21,10 +21,12 @@ mod native {
     use clap::{Args, Parser};
     use serde_json::json;
 
+    use livegan::checkpoint::Checkpoint;
     use livegan::config::Config;
     use livegan::data::DatasetKind;
     use livegan::data::mixtures;
     use livegan::data::{Dataset, mnist};
+    use livegan::gpu::checkpoints;
     use livegan::gpu::context::GpuContext;
     use livegan::gpu::trainer::{GpuTrainer, MAX_ITERATIONS_PER_CALL};
 
@@ -42,7 +44,7 @@ mod native {
     )]
     enum Cli {
         /// Train, then write samples.f32, samples.png and metrics.json to --out.
-        Train(TrainArgs),
+        Train(Box<TrainArgs>),
         /// Measure training and kernel speed on this machine's GPU; print a
         /// table and write JSON to --out.
         Bench(BenchArgs),
@@ -64,9 +66,16 @@ mod native {
 
     #[derive(Args)]
     struct TrainArgs {
-        /// mnist, ring8, grid25, spiral or circle.
-        #[arg(long, value_parser = parse_dataset)]
-        dataset: DatasetKind,
+        /// mnist, ring8, grid25, spiral or circle (not with --resume).
+        #[arg(long, value_parser = parse_dataset, required_unless_present = "resume")]
+        dataset: Option<DatasetKind>,
+        /// Continue from this checkpoint: its config wins over the model
+        /// flags, and --steps counts further iterations.
+        #[arg(long)]
+        resume: Option<PathBuf>,
+        /// Write a checkpoint of the trained model here at the end.
+        #[arg(long)]
+        save: Option<PathBuf>,
         /// Iterations (each: --d-steps discriminator updates, one generator
         /// update); at most 100,000,000 (every one's stats are kept).
         #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(0..=MAX_STEPS))]
@@ -136,7 +145,10 @@ mod native {
         let mut set = |field: &str, value: serde_json::Value| {
             fields.insert(field.to_string(), value);
         };
-        set("dataset", json!(args.dataset.name()));
+        let dataset = args
+            .dataset
+            .ok_or("--dataset is needed unless --resume is given")?;
+        set("dataset", json!(dataset.name()));
         set("seed", json!(args.seed));
         let optional = [
             ("batchSize", args.batch.map(|v| json!(v))),
@@ -162,11 +174,7 @@ mod native {
         let mut config =
             Config::from_partial(serde_json::Value::Object(fields)).map_err(|e| e.to_string())?;
         if args.samples.is_none() {
-            config.sample_count = if args.dataset == DatasetKind::Mnist {
-                64
-            } else {
-                2500
-            };
+            config.sample_count = if dataset == DatasetKind::Mnist { 64 } else { 2500 };
         }
         Ok(config)
     }
@@ -201,11 +209,30 @@ mod native {
     }
 
     fn train(args: &TrainArgs) -> Result<(), String> {
-        let config = config_from(args)?;
-        let dataset = load_dataset(&config, &args.data_dir)?;
         let ctx = GpuContext::new_blocking().map_err(|e| e.to_string())?;
         eprintln!("adapter: {}", ctx.adapter_name());
-        let mut trainer = GpuTrainer::new(&ctx, config.clone(), &dataset).map_err(|e| e.to_string())?;
+        let mut trainer = match &args.resume {
+            Some(path) => {
+                let bytes =
+                    std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                let checkpoint =
+                    Checkpoint::from_bytes(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+                let dataset = load_dataset(&checkpoint.config, &args.data_dir)?;
+                eprintln!(
+                    "resuming {} at iteration {}",
+                    path.display(),
+                    checkpoint.iteration
+                );
+                pollster::block_on(checkpoints::restore(&ctx, &checkpoint, &dataset))
+                    .map_err(|e| e.to_string())?
+            }
+            None => {
+                let config = config_from(args)?;
+                let dataset = load_dataset(&config, &args.data_dir)?;
+                GpuTrainer::new(&ctx, config, &dataset).map_err(|e| e.to_string())?
+            }
+        };
+        let config = trainer.config().clone();
 
         let chunk = args.chunk;
         let start = Instant::now();
@@ -301,6 +328,16 @@ mod native {
         });
         let text = serde_json::to_string_pretty(&metrics).map_err(|e| e.to_string())?;
         write("metrics.json", text.as_bytes())?;
+        if let Some(path) = &args.save {
+            let checkpoint = pollster::block_on(checkpoints::save(&trainer)).map_err(|e| e.to_string())?;
+            std::fs::write(path, checkpoint.to_bytes())
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            eprintln!(
+                "saved a checkpoint at iteration {} to {}",
+                checkpoint.iteration,
+                path.display()
+            );
+        }
         eprintln!(
             "{} iterations in {:.1} s ({:.1} iterations/s); wrote {}",
             args.steps,
