@@ -28,7 +28,11 @@ fn save_and_resume_continue_exactly() {
         let mut args = vec!["train", "--seed", "4", "--batch", "32", "--out", "out"];
         args.extend_from_slice(extra);
         let output = run(&dir, &args);
-        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
     };
     train(&["--dataset", "grid25", "--steps", "40", "--save", "straight.ckpt"]);
     train(&["--dataset", "grid25", "--steps", "25", "--save", "half.ckpt"]);
@@ -36,11 +40,28 @@ fn save_and_resume_continue_exactly() {
     train(&["--resume", "half.ckpt", "--steps", "15", "--save", "resumed.ckpt"]);
     let straight = std::fs::read(dir.join("straight.ckpt")).unwrap();
     let resumed = std::fs::read(dir.join("resumed.ckpt")).unwrap();
-    assert!(straight == resumed, "25 + 15 resumed equals 40 straight, byte for byte");
+    assert!(
+        straight == resumed,
+        "25 + 15 resumed equals 40 straight, byte for byte"
+    );
 
     std::fs::write(dir.join("foreign.ckpt"), b"not a checkpoint").unwrap();
-    let output = run(&dir, &["train", "--resume", "foreign.ckpt", "--steps", "1", "--out", "out"]);
+    let output = run(
+        &dir,
+        &[
+            "train",
+            "--resume",
+            "foreign.ckpt",
+            "--steps",
+            "1",
+            "--out",
+            "out",
+        ],
+    );
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(!output.status.success() && stderr.contains("not a livegan checkpoint"), "{stderr}");
+    assert!(
+        !output.status.success() && stderr.contains("not a livegan checkpoint"),
+        "{stderr}"
+    );
     std::fs::remove_dir_all(&dir).ok();
 }
