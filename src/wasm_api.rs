@@ -186,6 +186,21 @@ impl Trainer {
         Ok(Trainer::wrap(trainer))
     }
 
+    /// What a checkpoint file holds, `{config, iteration}`, after checking
+    /// it whole (signature, version, lengths, checksum): a page can refuse
+    /// a bad file, or fetch MNIST for a good one, before replacing anything.
+    #[wasm_bindgen(js_name = readCheckpoint)]
+    pub fn read_checkpoint(checkpoint: JsValue) -> Result<JsValue, JsError> {
+        install_panic_hook();
+        let bytes = byte_array(&checkpoint, "checkpoint")?
+            .ok_or_else(|| js_error("readCheckpoint(checkpoint): checkpoint is missing"))?;
+        let checkpoint = Checkpoint::from_bytes(&bytes).map_err(js_error)?;
+        Ok(to_js(&serde_json::json!({
+            "config": checkpoint.config,
+            "iteration": checkpoint.iteration,
+        })))
+    }
+
     /// Resolves to the trainer saved as bytes (a `Uint8Array`) for
     /// `Trainer.restore`: both networks, Adam's state, the counters, the
     /// iteration and the config, in a versioned file with a checksum.

@@ -63,6 +63,8 @@ export function buildControls(root, { schema, datasets, onAction, onModel, onVie
   button('step', 'Step');
   button('reset', 'Reset');
   button('copy-link', 'Copy link');
+  button('save', 'Save');
+  button('load', 'Load…');
   play.addEventListener('click', () => onAction(play.dataset.action));
   for (const other of buttons.querySelectorAll('button:not(.gd-play)')) {
     other.addEventListener('click', () => onAction(other.dataset.action));

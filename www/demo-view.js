@@ -43,7 +43,7 @@ export class DemoView {
   // handlers: onAction(action), onModel(changes), onView(changes) (from the
   // controls), onRestart() (the status box's button), onResize() (the
   // sample view changed size).
-  constructor(root, { onAction, onModel, onView, onRestart, onResize }) {
+  constructor(root, { onAction, onModel, onView, onRestart, onResize, onFile }) {
     this.root = root;
     root.classList.add('gan-demo');
     // Focusable, so that an embedded demo can take Space without the page.
@@ -89,6 +89,51 @@ export class DemoView {
 
     this.resizeObserver = new ResizeObserver(() => onResize());
     this.resizeObserver.observe(view);
+
+    // A checkpoint comes from the Load button's picker or is dropped onto
+    // the demo; either way `onFile(file)` gets it.
+    this.filePicker = element('input', 'gd-file', root);
+    this.filePicker.type = 'file';
+    this.filePicker.accept = '.ckpt,application/octet-stream';
+    this.filePicker.hidden = true;
+    this.filePicker.addEventListener('change', () => {
+      const file = this.filePicker.files?.[0];
+      this.filePicker.value = '';
+      if (file) onFile(file);
+    });
+    this.onDragOver = (event) => {
+      if (!event.dataTransfer?.types?.includes('Files')) return;
+      event.preventDefault();
+      root.classList.add('gd-dropping');
+    };
+    this.onDragLeave = () => root.classList.remove('gd-dropping');
+    this.onDrop = (event) => {
+      root.classList.remove('gd-dropping');
+      const file = event.dataTransfer?.files?.[0];
+      if (!file) return;
+      event.preventDefault();
+      onFile(file);
+    };
+    root.addEventListener('dragover', this.onDragOver);
+    root.addEventListener('dragleave', this.onDragLeave);
+    root.addEventListener('drop', this.onDrop);
+  }
+
+  // Opens the file picker (the Load button).
+  pickFile() {
+    this.filePicker.click();
+  }
+
+  // Offers `bytes` as a file download named `name`.
+  download(bytes, name) {
+    const url = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
+    const link = element('a', null, this.root);
+    link.href = url;
+    link.download = name;
+    link.hidden = true;
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
   }
 
   // Lifecycle: 'loading', 'ready', 'error' or 'no-webgpu'.
@@ -208,6 +253,9 @@ export class DemoView {
 
   destroy() {
     this.resizeObserver.disconnect();
+    this.root.removeEventListener('dragover', this.onDragOver);
+    this.root.removeEventListener('dragleave', this.onDragLeave);
+    this.root.removeEventListener('drop', this.onDrop);
     clearTimeout(this.noticeTimer);
     this.charts.destroy();
     this.root.replaceChildren();

@@ -36,6 +36,7 @@ export class GanDemo {
       // Before the engine has loaded (its load failed), Restart loads it again.
       onRestart: () => (this.Trainer ? this.reset('restarted') : (this.ready = this.start())),
       onResize: () => this.layout(),
+      onFile: (file) => this.loadFile(file),
     });
     // Fed by the frame loop; also read by scripts and the end-to-end tests.
     this.charts = this.ui.charts;
@@ -122,7 +123,9 @@ export class GanDemo {
   }
 
   // Builds a trainer for the current model config (a new model).
-  async reset(reason) {
+  // `saved` (from loadFile): a checked checkpoint, { bytes, config,
+  // iteration, name }, to build the model from instead of the settings.
+  async reset(reason, saved) {
     // The newest request wins: each await below is followed by a check that
     // no later reset (another dataset picked meanwhile) has replaced this one.
     const token = (this.buildToken = (this.buildToken ?? 0) + 1);
@@ -134,6 +137,8 @@ export class GanDemo {
     this.charts.clear();
     let config;
     try {
+      // A checkpoint's config wins: it is the model the file holds.
+      if (saved) this.model = { ...saved.config };
       config = this.Trainer.resolve(this.model);
     } catch (error) {
       this.fail('The settings are not valid.', error.message, false);
@@ -157,9 +162,10 @@ export class GanDemo {
     this.ui.status('building the model on the GPU…');
     let trainer;
     try {
-      trainer = await this.Trainer.create(config, images);
+      trainer = await (saved ? this.Trainer.restore(saved.bytes, images) : this.Trainer.create(config, images));
     } catch (error) {
-      if (!replaced()) this.fail('The trainer could not start.', error.message);
+      const title = saved ? 'The checkpoint could not be restored.' : 'The trainer could not start.';
+      if (!replaced()) this.fail(title, error.message);
       return;
     }
     if (replaced()) {
@@ -169,9 +175,10 @@ export class GanDemo {
     this.trainer = trainer;
     // Before the first draw, which layout() may trigger: render() reads them.
     this.stepsPerFrame = 1;
-    this.completed = 0;
+    // A restored model starts where its checkpoint stopped.
+    this.completed = trainer.iteration;
     this.lastField = -Infinity;
-    this.rate = { time: performance.now(), completed: 0, frames: 0 };
+    this.rate = { time: performance.now(), completed: this.completed, frames: 0 };
     try {
       trainer.attachCanvas(this.ui.canvas);
       this.layout();
@@ -183,7 +190,8 @@ export class GanDemo {
     this.ui.clearStatus();
     this.ui.setState('ready');
     this.writeUrl();
-    if (reason) this.notice(`New model: training restarted (${reason}).`);
+    if (saved) this.notice(`Loaded ${saved.name}: training goes on from iteration ${saved.iteration}.`);
+    else if (reason) this.notice(`New model: training restarted (${reason}).`);
     this.drawOnce();
     if (wasPlaying) this.play();
     else this.ui.setPlaying(false);
@@ -291,6 +299,12 @@ export class GanDemo {
       case 'copy-link':
         this.copyLink();
         break;
+      case 'save':
+        this.save();
+        break;
+      case 'load':
+        this.ui.pickFile();
+        break;
       default:
         break;
     }
@@ -366,6 +380,35 @@ export class GanDemo {
       this.model = model;
       this.reset('the link changed');
     }
+  }
+
+  // Downloads the model as a checkpoint file (Load or a drop restores it).
+  async save() {
+    if (!this.trainer) return;
+    const iteration = this.trainer.iteration;
+    const name = `livegan-${this.config.dataset}-${iteration}.ckpt`;
+    try {
+      this.ui.download(await this.trainer.checkpoint(), name);
+      this.notice(`Saved ${name}.`);
+    } catch (error) {
+      this.notice(`Saving failed: ${error.message}`);
+    }
+  }
+
+  // Restores a checkpoint file. It is read and checked whole first: a bad
+  // file leaves the model on screen as it was.
+  async loadFile(file) {
+    if (!this.Trainer) return;
+    let bytes;
+    let contents;
+    try {
+      bytes = new Uint8Array(await file.arrayBuffer());
+      contents = this.Trainer.readCheckpoint(bytes);
+    } catch (error) {
+      this.notice(`${file.name} was not loaded: ${error.message}`);
+      return;
+    }
+    await this.reset(`loaded ${file.name}`, { bytes, ...contents, name: file.name });
   }
 
   async copyLink() {

@@ -2,6 +2,7 @@
 // (SwiftShader), against the served build. Screenshots and measured rates
 // go to test-output/e2e/.
 
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -301,5 +302,57 @@ test('after the engine fails to load, Restart loads it again', { timeout: 120_00
   await page.locator('.gd-restart').click();
   await waitForIterations(page, 2);
   assert.equal((await demoState(page)).state, 'ready');
+  await page.close();
+});
+
+test('Save downloads a checkpoint, Load restores it, and a bad file changes nothing', { timeout: 180_000 }, async () => {
+  const { page, errors } = await openPage(session.browser, `${session.server.url}#dataset=ring8&seed=3`);
+  await waitForIterations(page, 5);
+  await page.locator('.gd-play').click(); // pause, so the saved iteration is the shown one
+  await page.waitForFunction(() => document.querySelector('.gan-demo').dataset.playing === 'false');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-action="save"]').click()]);
+  const name = download.suggestedFilename();
+  const iteration = Number(name.match(/^livegan-ring8-(\d+)\.ckpt$/)?.[1]);
+  assert.ok(iteration >= 5, `named by dataset and iteration: ${name}`);
+  const bytes = readFileSync(await download.path());
+  assert.equal(bytes.subarray(0, 7).toString(), 'LIVEGAN');
+
+  // Another model, then the file back through the Load button.
+  await page.locator('[data-field="dataset"]').selectOption('grid25');
+  await page.waitForFunction(() => window.ganDemo.trainer?.config.dataset === 'grid25');
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.locator('[data-action="load"]').click()]);
+  await chooser.setFiles({ name, mimeType: 'application/octet-stream', buffer: bytes });
+  await page.waitForFunction(() => document.querySelector('.gd-notice').textContent.startsWith('Loaded'));
+  const restored = await page.evaluate(() => ({
+    dataset: window.ganDemo.trainer.config.dataset,
+    seed: window.ganDemo.trainer.config.seed,
+    iteration: window.ganDemo.trainer.iteration,
+    control: document.querySelector('[data-field="dataset"]').value,
+    hash: location.hash,
+  }));
+  assert.deepEqual(
+    { ...restored, hash: restored.hash.includes('dataset=ring8') && restored.hash.includes('seed=3') },
+    { dataset: 'ring8', seed: 3, iteration, control: 'ring8', hash: true },
+  );
+  // Loading keeps the play state: it was paused for the save.
+  await page.locator('.gd-play').click();
+  await waitForIterations(page, iteration + 3);
+
+  // A damaged file dropped onto the demo: refused with a message, the
+  // model on screen goes on as it was.
+  const before = Number((await demoState(page)).iteration);
+  const damaged = [...bytes];
+  damaged[Math.floor(damaged.length / 2)] ^= 1;
+  await page.evaluate((values) => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([new Uint8Array(values)], 'damaged.ckpt'));
+    const drop = new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true });
+    document.querySelector('.gan-demo').dispatchEvent(drop);
+  }, damaged);
+  await page.waitForFunction(() => document.querySelector('.gd-notice').textContent.includes('damaged.ckpt was not loaded'));
+  assert.match(await page.locator('.gd-notice').innerText(), /corrupt/);
+  await waitForIterations(page, before + 3);
+  assert.equal(await page.evaluate(() => window.ganDemo.trainer.config.dataset), 'ring8');
+  assert.deepEqual(errors, []);
   await page.close();
 });
