@@ -180,14 +180,16 @@ export class DemoView {
 
   // Restarting cannot help every error (no WebGPU, settings that are not
   // valid): `canRestart` says whether to offer it.
-  fail(title, detail, canRestart = true) {
+  // restartLabel: the status box's button (false: none).
+  fail(title, detail, restartLabel = 'Restart') {
     this.statusBox.hidden = false;
     this.statusBox.classList.add('gd-error');
     this.statusText.textContent = '';
     element('strong', null, this.statusText, title);
     if (detail) element('span', 'gd-error-detail', this.statusText, ` ${detail}`);
     this.progress.hidden = true;
-    this.restartButton.hidden = !canRestart;
+    this.restartButton.hidden = !restartLabel;
+    if (restartLabel) this.restartButton.textContent = restartLabel;
     this.setState('error');
   }
 

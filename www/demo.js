@@ -6,7 +6,14 @@ import { loadEngine, webgpuSupport } from './engine.js';
 import { loadMnist } from './mnist.js';
 import { DemoView } from './demo-view.js';
 import { chooseSteps } from './steps.js';
+import { checkHealth } from './health.js';
 import { DEFAULT_DATASET, formatState, needsNewModel, parseState, VIEW_FIELDS, viewDefaults } from './state.js';
+
+// How often an automatic in-memory checkpoint is taken while training is
+// healthy: what a diverged run or a lost GPU device goes back to, so at
+// most this much training is lost. Taking one starts GPU copies and reads
+// them back later: no frame waits for it.
+const AUTOSAVE_INTERVAL_MS = 5000;
 
 // Re-evaluate D over the plane at most this often (it is a whole forward
 // and backward pass of D on 1,600 points; slow on CPU adapters).
@@ -33,8 +40,7 @@ export class GanDemo {
       onAction: (action) => this.action(action),
       onModel: (changes) => this.changeModel(changes),
       onView: (changes) => this.changeView(changes),
-      // Before the engine has loaded (its load failed), Restart loads it again.
-      onRestart: () => (this.Trainer ? this.reset('restarted') : (this.ready = this.start())),
+      onRestart: () => this.recover(),
       onResize: () => this.layout(),
       onFile: (file) => this.loadFile(file),
     });
@@ -69,9 +75,9 @@ export class GanDemo {
     this.ui.fitCharts();
   }
 
-  fail(title, detail, canRestart = true) {
+  fail(title, detail, restartLabel = 'Restart') {
     this.stop();
-    this.ui.fail(title, detail, canRestart);
+    this.ui.fail(title, detail, restartLabel);
   }
 
   notice(text) {
@@ -175,6 +181,16 @@ export class GanDemo {
     this.trainer = trainer;
     // Before the first draw, which layout() may trigger: render() reads them.
     this.stepsPerFrame = 1;
+    // A new model's health; a restored one's checkpoint is its last good state.
+    this.diverged = false;
+    this.runs = undefined;
+    this.healthy = false;
+    this.lastAutosave = -Infinity;
+    this.lastGood = saved ? { bytes: saved.bytes, config: saved.config, iteration: saved.iteration } : null;
+    // Rates set after a divergence apply to the restored model.
+    if (saved && (trainer.config.genLr !== config.genLr || trainer.config.discLr !== config.discLr)) {
+      trainer.setLearningRates(config.genLr, config.discLr);
+    }
     // A restored model starts where its checkpoint stopped.
     this.completed = trainer.iteration;
     this.lastField = -Infinity;
@@ -190,7 +206,7 @@ export class GanDemo {
     this.ui.clearStatus();
     this.ui.setState('ready');
     this.writeUrl();
-    if (saved) this.notice(`Loaded ${saved.name}: training goes on from iteration ${saved.iteration}.`);
+    if (saved) this.notice(saved.notice ?? `Loaded ${saved.name}: training goes on from iteration ${saved.iteration}.`);
     else if (reason) this.notice(`New model: training restarted (${reason}).`);
     this.drawOnce();
     if (wasPlaying) this.play();
@@ -230,10 +246,78 @@ export class GanDemo {
       this.render(time);
       this.ui.showSteps(this.view.steps, this.stepsPerFrame, steps);
     } catch (error) {
-      this.fail('Training stopped on a GPU error.', error.message);
+      this.gpuError('Training stopped on a GPU error.', error);
       return;
     }
+    if (this.diverged) return;
+    this.autosave(time);
     this.schedule();
+  }
+
+  // Keeps the newest healthy state in memory (see AUTOSAVE_INTERVAL_MS).
+  autosave(time) {
+    if (this.saving || !this.healthy || time - this.lastAutosave < AUTOSAVE_INTERVAL_MS) return;
+    this.lastAutosave = time;
+    const trainer = this.trainer;
+    const config = this.config;
+    // The checkpoint holds every iteration submitted so far.
+    const iteration = trainer.iteration;
+    this.saving = trainer
+      .checkpoint()
+      .then((bytes) => {
+        // Kept only if the model is still the one it was taken from.
+        if (trainer === this.trainer) this.lastGood = { bytes, config, iteration };
+      })
+      .catch(() => {})
+      .finally(() => {
+        this.saving = null;
+      });
+  }
+
+  // A lost device is recovered from: a new device, the newest automatic
+  // checkpoint. Any other GPU error stops training with its message.
+  gpuError(title, error) {
+    const message = error.message ?? String(error);
+    if (!/device was lost/.test(message) || this.recovering) {
+      this.fail(title, message);
+      return;
+    }
+    this.recovering = true;
+    const saved = this.lastGood;
+    const from = saved ? `iteration ${saved.iteration}` : 'the start (no checkpoint was taken yet)';
+    const notice = `The GPU device was lost; training goes on from ${from} on a new device.`;
+    this.reset('the GPU device was lost', saved && { ...saved, notice }).finally(() => {
+      this.recovering = false;
+    });
+  }
+
+  // Training went where it cannot come back from: stop, say what to change,
+  // and offer the newest healthy checkpoint.
+  diverge(problem) {
+    this.diverged = true;
+    const rates = `G ${this.config.genLr}, D ${this.config.discLr}`;
+    const back = this.lastGood ? `, then restore iteration ${this.lastGood.iteration}` : ', then reset';
+    this.fail(
+      `Training diverged at iteration ${problem.iteration + 1}.`,
+      `${problem.reason[0].toUpperCase()}${problem.reason.slice(1)}. Lower the learning rates (now ${rates})${back}.`,
+      this.lastGood ? `Restore iteration ${this.lastGood.iteration}` : 'Reset',
+    );
+  }
+
+  // The status box's button: load the engine again if it failed to load,
+  // go back to the newest healthy checkpoint after a divergence (with the
+  // learning rates as they are set now), or restart.
+  recover() {
+    if (!this.Trainer) {
+      this.ready = this.start();
+    } else if (this.diverged && this.lastGood) {
+      const { config, iteration } = this.lastGood;
+      const rates = { genLr: this.config.genLr, discLr: this.config.discLr };
+      const notice = `Restored iteration ${iteration}.`;
+      this.reset('restored', { ...this.lastGood, config: { ...config, ...rates }, notice });
+    } else {
+      this.reset('restarted');
+    }
   }
 
   drawOnce() {
@@ -241,7 +325,7 @@ export class GanDemo {
     try {
       this.render(performance.now(), true);
     } catch (error) {
-      this.fail('Drawing failed on a GPU error.', error.message);
+      this.gpuError('Drawing failed on a GPU error.', error);
     }
   }
 
@@ -258,6 +342,10 @@ export class GanDemo {
     if (history.length) {
       this.charts.append(history);
       this.charts.render();
+      const health = checkHealth(history, this.runs);
+      this.runs = health;
+      this.healthy = health.healthy;
+      if (health.problem && !this.diverged) this.diverge(health.problem);
     }
     const stats = this.trainer.stats();
     if (stats) {

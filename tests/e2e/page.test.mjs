@@ -356,3 +356,75 @@ test('Save downloads a checkpoint, Load restores it, and a bad file changes noth
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('a diverging run stops, says to lower the learning rates, and restores the last good state', { timeout: 240_000 }, async () => {
+  const { page, errors } = await openPage(session.browser, `${session.server.url}#dataset=ring8`);
+  // Sound training first, long enough for an automatic checkpoint.
+  await page.waitForFunction(() => window.ganDemo.lastGood, null, { timeout: 90_000 });
+  // Then learning rates of 1, live: the discriminator wins outright.
+  for (const field of ['genLr', 'discLr']) {
+    await page.locator(`[data-field="${field}"]`).fill('1');
+    await page.locator(`[data-field="${field}"]`).press('Enter');
+  }
+  await page.waitForFunction(() => document.querySelector('.gan-demo').dataset.state === 'error', null, {
+    timeout: 200_000,
+  });
+  const text = await page.locator('.gd-status').innerText();
+  assert.match(text, /Training diverged at iteration \d+/);
+  assert.match(text, /won outright|NaN or infinite/);
+  assert.match(text, /Lower the learning rates \(now G 1, D 1\)/);
+  const button = await page.locator('.gd-restart').innerText();
+  const saved = Number(button.match(/^Restore iteration (\d+)$/)?.[1]);
+  assert.ok(Number.isInteger(saved), `the button offers the last good state: ${button}`);
+  save('diverged-page.png', await page.screenshot({ fullPage: true }));
+  // Lower the rates as told, then restore.
+  for (const field of ['genLr', 'discLr']) {
+    await page.locator(`[data-field="${field}"]`).fill('0.0001');
+    await page.locator(`[data-field="${field}"]`).press('Enter');
+  }
+  await page.locator('.gd-restart').click();
+  await page.waitForFunction(() => document.querySelector('.gd-notice').textContent.startsWith('Restored'));
+  const restored = await page.evaluate(() => ({
+    state: document.querySelector('.gan-demo').dataset.state,
+    iteration: window.ganDemo.trainer.iteration,
+    rates: [window.ganDemo.trainer.config.genLr, window.ganDemo.trainer.config.discLr],
+  }));
+  assert.deepEqual(restored, { state: 'ready', iteration: saved, rates: [0.0001, 0.0001] });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('after the GPU device is lost the page says so and resumes on a new device', { timeout: 180_000 }, async () => {
+  const page = await session.browser.newPage({ viewport: { width: 1100, height: 900 } });
+  // Keep a handle on every device the page asks for, to destroy it.
+  await page.addInitScript(() => {
+    window.gpuDevices = [];
+    const requestDevice = GPUAdapter.prototype.requestDevice;
+    GPUAdapter.prototype.requestDevice = async function (...args) {
+      const device = await requestDevice.apply(this, args);
+      window.gpuDevices.push(device);
+      return device;
+    };
+  });
+  await page.goto(`${session.server.url}#dataset=ring8`);
+  await waitForIterations(page, 3);
+  await page.waitForFunction(() => window.ganDemo.lastGood !== null, null, { timeout: 60_000 });
+  // In one step, so that no automatic checkpoint lands in between.
+  const { kept, lostAt } = await page.evaluate(() => {
+    window.gpuDevices.forEach((device) => device.destroy());
+    return { kept: window.ganDemo.lastGood.iteration, lostAt: window.ganDemo.trainer.iteration };
+  });
+  await page.waitForFunction(() => document.querySelector('.gd-notice').textContent.includes('device was lost'));
+  await page.waitForFunction(
+    (from) => window.ganDemo.trainer?.iteration > from && document.querySelector('.gan-demo').dataset.state === 'ready',
+    lostAt,
+    { timeout: 90_000 },
+  );
+  const after = await page.evaluate(() => ({
+    devices: window.gpuDevices.length,
+    notice: document.querySelector('.gd-notice').textContent,
+  }));
+  assert.equal(after.devices, 2, 'a new device');
+  assert.match(after.notice, new RegExp(`from iteration ${kept}`));
+  await page.close();
+});
