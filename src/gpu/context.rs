@@ -216,17 +216,14 @@ impl ScopedErrors {
     /// (before the next task that could look). Synchronous, so that no
     /// other owner's work can run inside these scopes.
     pub fn capture<T>(&self, device: &wgpu::Device, work: impl FnOnce() -> T) -> T {
-        let guards = SCOPES.map(|filter| device.push_error_scope(filter));
+        let guards = push_scopes(device);
         let result = work();
-        let pending: Vec<_> = guards.into_iter().rev().map(|guard| guard.pop()).collect();
+        let caught = pop_scopes(guards);
         let sink = self.errors.clone();
         let collect = async move {
-            for scope in pending {
-                if let Some(error) = scope.await
-                    && let Ok(mut errors) = sink.lock()
-                {
-                    errors.push(error.to_string());
-                }
+            let errors = caught.await;
+            if let Ok(mut kept) = sink.lock() {
+                kept.extend(errors);
             }
         };
         #[cfg(target_arch = "wasm32")]
@@ -237,29 +234,45 @@ impl ScopedErrors {
     }
 
     /// Like `capture`, but waits for the scopes' answer and returns the
-    /// first error they caught instead of keeping it.
+    /// first errors they caught instead of keeping them.
     pub async fn check<T>(device: &wgpu::Device, work: impl FnOnce() -> T) -> Result<T, Error> {
-        let guards = SCOPES.map(|filter| device.push_error_scope(filter));
+        let guards = push_scopes(device);
         let result = work();
-        let pending: Vec<_> = guards.into_iter().rev().map(|guard| guard.pop()).collect();
-        let mut errors = Vec::new();
-        for scope in pending {
-            if let Some(error) = scope.await {
-                errors.push(error.to_string());
-            }
-        }
-        match errors.is_empty() {
-            true => Ok(result),
-            false => Err(Error::Gpu(errors.join("; "))),
+        let errors = pop_scopes(guards).await;
+        if errors.is_empty() {
+            Ok(result)
+        } else {
+            Err(Error::Gpu(errors.join("; ")))
         }
     }
 
     /// The errors caught so far, as one, and forgets them.
     pub fn take(&self) -> Option<Error> {
         let mut errors = self.errors.lock().ok()?;
-        match errors.is_empty() {
-            true => None,
-            false => Some(Error::Gpu(errors.drain(..).collect::<Vec<_>>().join("; "))),
+        if errors.is_empty() {
+            None
+        } else {
+            Some(Error::Gpu(errors.drain(..).collect::<Vec<_>>().join("; ")))
         }
+    }
+}
+
+/// Pushes every filter of `SCOPES`; `pop_scopes` takes them off again.
+fn push_scopes(device: &wgpu::Device) -> [wgpu::ErrorScopeGuard; 3] {
+    SCOPES.map(|filter| device.push_error_scope(filter))
+}
+
+/// Pops `guards` at once, innermost first; the future resolves to the
+/// messages they caught.
+fn pop_scopes(guards: [wgpu::ErrorScopeGuard; 3]) -> impl Future<Output = Vec<String>> {
+    let pending: Vec<_> = guards.into_iter().rev().map(|guard| guard.pop()).collect();
+    async move {
+        let mut errors = Vec::new();
+        for scope in pending {
+            if let Some(error) = scope.await {
+                errors.push(error.to_string());
+            }
+        }
+        errors
     }
 }

@@ -106,9 +106,10 @@ impl Network {
         let last = self.layout.layers.len() - 1;
         for (l, layer) in self.layout.layers.iter().enumerate() {
             let layer_in = self.layer_input(l, input);
-            let layer_out = match l == last {
-                true => output,
-                false => dense(&self.hidden_acts[l], 0, layer.outputs),
+            let layer_out = if l == last {
+                output
+            } else {
+                dense(&self.hidden_acts[l], 0, layer.outputs)
             };
             ops.push(Op::gemm(
                 "forward",
@@ -139,9 +140,10 @@ impl Network {
         let last = self.layout.layers.len() - 1;
         for (l, layer) in self.layout.layers.iter().enumerate().rev() {
             let layer_in = self.layer_input(l, input);
-            let grad = match l == last {
-                true => output_grad,
-                false => dense(&self.hidden_grads[l], 0, layer.outputs),
+            let grad = if l == last {
+                output_grad
+            } else {
+                dense(&self.hidden_grads[l], 0, layer.outputs)
             };
             if weight_grads {
                 ops.push(Op::gemm(

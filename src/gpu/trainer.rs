@@ -203,8 +203,8 @@ impl GpuTrainer {
         if n == 0 {
             return Ok(());
         }
-        let errors = self.errors.clone();
-        errors.capture(&self.ctx.device.clone(), || self.encode_and_submit(n));
+        let (errors, device) = (self.errors.clone(), self.ctx.device.clone());
+        errors.capture(&device, || self.encode_and_submit(n));
         Ok(())
     }
 
