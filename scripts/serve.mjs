@@ -60,6 +60,9 @@ const server = createServer((request, response) => {
     'content-type': types[extname(path)] ?? 'application/octet-stream',
     'content-length': stat.size,
     'cache-control': 'no-cache',
+    // A demo framed with sandbox="allow-scripts" has an opaque origin, so
+    // its module scripts, wasm and data are cross-origin requests to us.
+    'access-control-allow-origin': '*',
     // The benchmark page is cross-origin isolated so that TF.js's wasm
     // backend may use threads (SharedArrayBuffer), as it would at its best.
     ...(request.url?.startsWith('/www/bench/') ? ISOLATED : {}),

@@ -1,23 +1,32 @@
 // Shared by the end-to-end tests: pages with their errors recorded,
 // screenshots and pixel statistics (server and browser: scripts/chromium.mjs).
 
+import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { after, before } from 'node:test';
+import { after, afterEach, before } from 'node:test';
 import { PNG } from 'pngjs';
 import { ROOT, launch, startServer } from '../../scripts/chromium.mjs';
 
-export { launch };
 export const OUTPUT = `${ROOT}test-output/e2e`;
 mkdirSync(OUTPUT, { recursive: true });
 
 // The demo's server and a WebGPU Chromium for one test file: started
 // before its tests, closed after them (`onClose` first, e.g. to save what
-// was measured). Read `.server` and `.browser` inside tests.
+// was measured). Read `.server` and `.browser` inside tests; `.launch(false)`
+// gives a browser without WebGPU, watched the same way.
+//
+// Every page either browser opens is watched: a request that leaves the
+// server's origin, or anything the page's Content-Security-Policy refuses,
+// fails the test during which it happened.
 export function useBrowser(onClose) {
-  const session = { server: null, browser: null };
+  const session = { server: null, browser: null, problems: [] };
+  session.launch = async (webgpu) => watchBrowser(await launch(webgpu), session);
   before(async () => {
     session.server = await startServer();
-    session.browser = await launch(true);
+    session.browser = await session.launch(true);
+  });
+  afterEach(() => {
+    assert.deepEqual(session.problems.splice(0), [], 'requests outside the origin or CSP violations');
   });
   after(async () => {
     await onClose?.();
@@ -25,6 +34,40 @@ export function useBrowser(onClose) {
     session.server?.close();
   });
   return session;
+}
+
+function watchPage(page, session) {
+  page.on('request', (request) => {
+    const url = request.url();
+    if (!url.startsWith(session.server.url) && !/^(data|blob):/.test(url)) {
+      session.problems.push(`request outside ${session.server.url}: ${url}`);
+    }
+  });
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) session.problems.push(`CSP: ${message.text()}`);
+  });
+}
+
+// `browser` with every page it opens (directly or in a new context) watched.
+function watchBrowser(browser, session) {
+  const watchContext = (context) => {
+    context.on('page', (page) => watchPage(page, session));
+    return context;
+  };
+  return new Proxy(browser, {
+    get(target, name) {
+      if (name === 'newContext') return async (...args) => watchContext(await target.newContext(...args));
+      if (name === 'newPage') {
+        return async (...args) => {
+          const page = await target.newPage(...args);
+          watchPage(page, session);
+          return page;
+        };
+      }
+      const value = Reflect.get(target, name);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
 
 // A page that records console errors and uncaught exceptions.
