@@ -20,6 +20,8 @@ pub mod metrics;
 pub mod plot;
 pub mod reference;
 pub mod shaders;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod soak;
 pub mod streams;
 
 #[cfg(target_arch = "wasm32")]

@@ -157,7 +157,7 @@ pub async fn check_iterations_match_reference(
 
 /// A GPU validation error on purpose: a buffer both mappable for reading
 /// and bound as storage, which WebGPU and wgpu refuse.
-pub fn invalid_buffer(device: &wgpu::Device) -> wgpu::Buffer {
+pub fn invalid_buffer(device: &crate::gpu::census::CountingDevice) -> wgpu::Buffer {
     device.create_buffer(&wgpu::BufferDescriptor {
         label: Some("invalid on purpose"),
         size: 16,

@@ -2,8 +2,6 @@
 //! model or dataset too large for this GPU is an error that says so rather
 //! than a validation failure later.
 
-use wgpu::util::DeviceExt;
-
 use super::context::GpuContext;
 use crate::error::Error;
 

@@ -4,6 +4,8 @@
 
 use std::sync::{Arc, Mutex};
 
+use super::census::{Census, CountingDevice};
+use super::readback::StagingPool;
 use crate::error::Error;
 
 /// Everything the engine needs from one device. Cheap to clone: wgpu
@@ -13,13 +15,16 @@ pub struct GpuContext {
     /// Kept for surfaces (a canvas needs the instance and the adapter).
     pub instance: wgpu::Instance,
     pub adapter: wgpu::Adapter,
-    pub device: wgpu::Device,
+    /// Creates GPU objects counted (`census`); everything else as `wgpu::Device`.
+    pub device: CountingDevice,
     pub queue: wgpu::Queue,
     pub adapter_info: wgpu::AdapterInfo,
     /// Errors the device reported (validation, out of memory), oldest first.
     errors: Arc<Mutex<Vec<String>>>,
     /// Set when the device is lost, with the reason.
     lost: Arc<Mutex<Option<String>>>,
+    /// Readback buffers for reuse.
+    pub staging: StagingPool,
 }
 
 impl std::fmt::Debug for GpuContext {
@@ -91,11 +96,12 @@ impl GpuContext {
         Ok(GpuContext {
             instance,
             adapter,
-            device,
+            device: CountingDevice::new(device),
             queue,
             adapter_info,
             errors,
             lost,
+            staging: StagingPool::default(),
         })
     }
 
@@ -133,6 +139,11 @@ impl GpuContext {
 
     pub fn is_lost(&self) -> bool {
         self.lost.lock().map(|lost| lost.is_some()).unwrap_or(true)
+    }
+
+    /// Every GPU object created on this device so far, by kind.
+    pub fn census(&self) -> Census {
+        self.device.census()
     }
 
     /// Natively, runs map callbacks of finished work without blocking; the

@@ -4,6 +4,7 @@
 pub mod buffers;
 #[cfg(target_arch = "wasm32")]
 pub mod canvas;
+pub mod census;
 pub mod checkpoints;
 pub mod context;
 pub mod field;

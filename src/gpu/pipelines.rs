@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
+use super::census::CountingDevice;
 use crate::kernels::gemm::GemmTiling;
 use crate::kernels::{Access, Slot};
 
@@ -25,7 +26,7 @@ struct Cache {
 }
 
 pub struct Pipelines {
-    device: wgpu::Device,
+    device: CountingDevice,
     /// The GEMM tiling programs built with these pipelines use.
     pub gemm_tiling: GemmTiling,
     cache: Mutex<Cache>,
@@ -41,7 +42,7 @@ pub struct PipelineRequest<'r> {
 }
 
 impl Pipelines {
-    pub fn new(device: &wgpu::Device, gemm_tiling: GemmTiling) -> Pipelines {
+    pub fn new(device: &CountingDevice, gemm_tiling: GemmTiling) -> Pipelines {
         Pipelines {
             device: device.clone(),
             gemm_tiling,
@@ -102,7 +103,7 @@ impl Pipelines {
 }
 
 /// Binding 0 the uniform block, then the storage buffers in `storage` order.
-fn bind_group_layout(device: &wgpu::Device, name: &str, storage: &[Slot]) -> wgpu::BindGroupLayout {
+fn bind_group_layout(device: &CountingDevice, name: &str, storage: &[Slot]) -> wgpu::BindGroupLayout {
     let entry = |binding: u32, ty: wgpu::BufferBindingType| wgpu::BindGroupLayoutEntry {
         binding,
         visibility: wgpu::ShaderStages::COMPUTE,

