@@ -5,7 +5,7 @@ CHROMEDRIVER = $(shell command -v chromedriver)
 # SwiftShader (the browser's CPU WebGPU) is slow; give a test run time.
 export WASM_BINDGEN_TEST_TIMEOUT ?= 1800
 
-.PHONY: setup serve page test lint test-native test-browser test-e2e bench bench-native bench-browser bench-pytorch train-ring8 train-mnist
+.PHONY: setup serve page test lint test-native test-browser test-e2e soak soak-native soak-page bench bench-native bench-browser bench-pytorch train-ring8 train-mnist
 
 ## Install whatever is missing (Debian packages, wasm tools, npm packages).
 setup:
@@ -36,6 +36,17 @@ test-browser:
 
 test-e2e: page
 	node --test --test-concurrency=1 tests/e2e/
+
+## Long runs: 100,000 native iterations, then the page for 10 minutes;
+## each fails on GPU objects created after warm-up or memory that grows.
+soak: soak-native soak-page
+
+soak-native: setup
+	cargo run --release -- soak --iterations 100000
+
+SOAK_MINUTES ?= 10
+soak-page: setup page
+	node scripts/soak-page.mjs $(SOAK_MINUTES)
 
 ## Speed on this machine: native (default adapter) and in headless Chromium
 ## against TensorFlow.js; tables on stdout, JSON under results/.

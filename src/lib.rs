@@ -25,4 +25,6 @@ pub mod soak;
 pub mod streams;
 
 #[cfg(target_arch = "wasm32")]
+pub mod js_values;
+#[cfg(target_arch = "wasm32")]
 pub mod wasm_api;

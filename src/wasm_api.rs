@@ -20,6 +20,8 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use futures_channel::oneshot;
+
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -34,10 +36,19 @@ use crate::gpu::checkpoints;
 use crate::gpu::context::GpuContext;
 use crate::gpu::render::DrawOptions;
 use crate::gpu::trainer::{GpuTrainer, MAX_ITERATIONS_PER_CALL};
+use crate::js_values::{byte_array, describe, number, options_object, short_string, whole_number};
+
+/// The page's one device, shared by every trainer; replaced when lost.
+enum SharedDevice {
+    None,
+    /// Being requested: later requests wait for this one's answer rather
+    /// than asking for devices of their own.
+    Requesting(Vec<oneshot::Sender<Result<GpuContext, String>>>),
+    Ready(Box<GpuContext>),
+}
 
 thread_local! {
-    /// The page's one device, shared by every trainer; replaced when lost.
-    static SHARED_CONTEXT: RefCell<Option<GpuContext>> = const { RefCell::new(None) };
+    static SHARED_DEVICE: RefCell<SharedDevice> = const { RefCell::new(SharedDevice::None) };
 }
 
 /// Makes a panic print its message and location to the console: without
@@ -57,24 +68,6 @@ fn to_js(value: &impl Serialize) -> JsValue {
         .unwrap_or(JsValue::NULL)
 }
 
-/// `value` as a whole number ≥ 0 if it is a JS number that is one (not
-/// NaN, not fractional, not negative, not a BigInt or a string).
-fn whole_number(value: &JsValue) -> Option<f64> {
-    value
-        .as_f64()
-        .filter(|n| n.is_finite() && n.fract() == 0.0 && *n >= 0.0)
-}
-
-/// A JS value for a message: numbers and strings as written, otherwise its
-/// type (`undefined`, `bigint`, `object`, …).
-fn describe(value: &JsValue) -> String {
-    match (value.as_f64(), value.as_string()) {
-        (Some(n), _) => format!("{n}"),
-        (_, Some(s)) => format!("the string {s:?}"),
-        _ => value.js_typeof().as_string().unwrap_or_else(|| "unknown".into()),
-    }
-}
-
 /// Whether this browser exposes WebGPU at all (`navigator.gpu`).
 fn browser_has_webgpu() -> bool {
     let Some(window) = web_sys::window() else {
@@ -85,33 +78,59 @@ fn browser_has_webgpu() -> bool {
 }
 
 async fn shared_context() -> Result<GpuContext, Error> {
-    if let Some(ctx) = SHARED_CONTEXT.with(|shared| shared.borrow().clone())
-        && !ctx.is_lost()
-    {
-        return Ok(ctx);
+    enum Next {
+        Use(Box<GpuContext>),
+        Wait(oneshot::Receiver<Result<GpuContext, String>>),
+        Request,
     }
-    if !browser_has_webgpu() {
-        return Err(Error::NoAdapter("this browser has no navigator.gpu".into()));
-    }
-    let ctx = GpuContext::new().await?;
-    SHARED_CONTEXT.with(|shared| *shared.borrow_mut() = Some(ctx.clone()));
-    Ok(ctx)
-}
-
-/// The bytes of a `Uint8Array` or an `ArrayBuffer`; None for undefined or
-/// null; an error naming `what` for anything else.
-fn byte_array(value: &JsValue, what: &str) -> Result<Option<Vec<u8>>, JsError> {
-    if value.is_undefined() || value.is_null() {
-        Ok(None)
-    } else if let Some(array) = value.dyn_ref::<js_sys::Uint8Array>() {
-        Ok(Some(array.to_vec()))
-    } else if let Some(buffer) = value.dyn_ref::<js_sys::ArrayBuffer>() {
-        Ok(Some(js_sys::Uint8Array::new(buffer).to_vec()))
-    } else {
-        Err(js_error(format!(
-            "{what} must be a Uint8Array or an ArrayBuffer, not {}",
-            describe(value)
-        )))
+    let next = SHARED_DEVICE.with(|shared| {
+        let mut shared = shared.borrow_mut();
+        match &mut *shared {
+            SharedDevice::Ready(ctx) if !ctx.is_lost() => Next::Use(ctx.clone()),
+            SharedDevice::Requesting(waiting) => {
+                let (sender, receiver) = oneshot::channel();
+                waiting.push(sender);
+                Next::Wait(receiver)
+            }
+            _ => {
+                *shared = SharedDevice::Requesting(Vec::new());
+                Next::Request
+            }
+        }
+    });
+    match next {
+        Next::Use(ctx) => Ok(*ctx),
+        Next::Wait(receiver) => match receiver.await {
+            Ok(answer) => answer.map_err(Error::RequestDevice),
+            Err(_) => Err(Error::RequestDevice("the device request was abandoned".into())),
+        },
+        Next::Request => {
+            let answer = if browser_has_webgpu() {
+                GpuContext::new().await
+            } else {
+                Err(Error::NoAdapter("this browser has no navigator.gpu".into()))
+            };
+            let waiting = SHARED_DEVICE.with(|shared| {
+                let next = match &answer {
+                    Ok(ctx) => SharedDevice::Ready(Box::new(ctx.clone())),
+                    // A failed request is forgotten: the next create asks again.
+                    Err(_) => SharedDevice::None,
+                };
+                match std::mem::replace(&mut *shared.borrow_mut(), next) {
+                    SharedDevice::Requesting(waiting) => waiting,
+                    _ => Vec::new(),
+                }
+            });
+            for sender in waiting {
+                let _ = sender.send(
+                    answer
+                        .as_ref()
+                        .map(GpuContext::clone)
+                        .map_err(ToString::to_string),
+                );
+            }
+            answer
+        }
     }
 }
 
@@ -119,7 +138,7 @@ fn byte_array(value: &JsValue, what: &str) -> Result<Option<Vec<u8>>, JsError> {
 fn dataset_for(config: &Config, mnist_images: &JsValue) -> Result<Dataset, JsError> {
     match (
         config.dataset.info().source,
-        byte_array(mnist_images, "mnistImages")?,
+        byte_array(mnist_images, "mnistImages").map_err(js_error)?,
     ) {
         (Source::MnistImages, Some(bytes)) => Ok(Dataset::mnist(
             parse_images(&bytes).map_err(|e| js_error(Error::from(e)))?,
@@ -134,13 +153,8 @@ fn dataset_for(config: &Config, mnist_images: &JsValue) -> Result<Dataset, JsErr
 
 /// Reads a config object: any subset of the fields, starting from the
 /// preset of the dataset it names.
-fn read_config(config: JsValue) -> Result<Config, Error> {
-    let value: serde_json::Value = if config.is_undefined() || config.is_null() {
-        serde_json::Value::Object(Default::default())
-    } else {
-        serde_wasm_bindgen::from_value(config)
-            .map_err(|e| crate::config::ConfigParseError(format!("config: {e}")))?
-    };
+fn read_config(config: &JsValue) -> Result<Config, Error> {
+    let value = options_object(config, "config").map_err(crate::config::ConfigParseError)?;
     Ok(Config::from_partial(value)?)
 }
 
@@ -158,7 +172,7 @@ impl Trainer {
     /// the dataset is "mnist".
     pub async fn create(config: JsValue, mnist_images: JsValue) -> Result<Trainer, JsError> {
         install_panic_hook();
-        let config = read_config(config).map_err(js_error)?;
+        let config = read_config(&config).map_err(js_error)?;
         let dataset = dataset_for(&config, &mnist_images)?;
         let ctx = shared_context().await.map_err(js_error)?;
         let trainer = GpuTrainer::create(&ctx, config, &dataset)
@@ -174,9 +188,11 @@ impl Trainer {
     /// half-loaded.
     pub async fn restore(checkpoint: JsValue, mnist_images: JsValue) -> Result<Trainer, JsError> {
         install_panic_hook();
-        let bytes = byte_array(&checkpoint, "checkpoint")?.ok_or_else(|| {
-            js_error("restore(checkpoint): checkpoint is missing; pass the bytes checkpoint() made")
-        })?;
+        let bytes = byte_array(&checkpoint, "checkpoint")
+            .map_err(js_error)?
+            .ok_or_else(|| {
+                js_error("restore(checkpoint): checkpoint is missing; pass the bytes checkpoint() made")
+            })?;
         let checkpoint = Checkpoint::from_bytes(&bytes).map_err(js_error)?;
         let dataset = dataset_for(&checkpoint.config, &mnist_images)?;
         let ctx = shared_context().await.map_err(js_error)?;
@@ -192,7 +208,8 @@ impl Trainer {
     #[wasm_bindgen(js_name = readCheckpoint)]
     pub fn read_checkpoint(checkpoint: JsValue) -> Result<JsValue, JsError> {
         install_panic_hook();
-        let bytes = byte_array(&checkpoint, "checkpoint")?
+        let bytes = byte_array(&checkpoint, "checkpoint")
+            .map_err(js_error)?
             .ok_or_else(|| js_error("readCheckpoint(checkpoint): checkpoint is missing"))?;
         let checkpoint = Checkpoint::from_bytes(&bytes).map_err(js_error)?;
         Ok(to_js(&serde_json::json!({
@@ -230,13 +247,14 @@ impl Trainer {
     /// given fields), validated; throws like `create` would.
     pub fn resolve(config: JsValue) -> Result<JsValue, JsError> {
         install_panic_hook();
-        Ok(to_js(&read_config(config).map_err(js_error)?))
+        Ok(to_js(&read_config(&config).map_err(js_error)?))
     }
 
     /// The preset config of a dataset (one of `Trainer.datasets()`'s names).
-    pub fn defaults(dataset: &str) -> Result<JsValue, JsError> {
+    pub fn defaults(dataset: JsValue) -> Result<JsValue, JsError> {
         install_panic_hook();
-        let kind = DatasetKind::from_name(dataset).ok_or_else(|| {
+        let dataset = short_string(&dataset, "defaults(dataset): dataset").map_err(js_error)?;
+        let kind = DatasetKind::from_name(&dataset).ok_or_else(|| {
             js_error(format!(
                 "unknown dataset `{dataset}`; one of {}",
                 DatasetKind::names().join(", ")
@@ -340,7 +358,13 @@ impl Trainer {
     /// Draws into `canvas` from now on (it gets a WebGPU context; size it
     /// in device pixels with `canvas.width`/`height`).
     #[wasm_bindgen(js_name = attachCanvas)]
-    pub fn attach_canvas(&self, canvas: web_sys::HtmlCanvasElement) -> Result<(), JsError> {
+    pub fn attach_canvas(&self, canvas: JsValue) -> Result<(), JsError> {
+        let canvas = canvas.dyn_into::<web_sys::HtmlCanvasElement>().map_err(|other| {
+            js_error(format!(
+                "attachCanvas(canvas): canvas must be an HTMLCanvasElement, not {}",
+                describe(&other)
+            ))
+        })?;
         let trainer = self.inner.borrow();
         let target =
             CanvasTarget::new(trainer.context(), trainer.frame_sources(), canvas).map_err(js_error)?;
@@ -351,11 +375,9 @@ impl Trainer {
     /// Renders the samples into the attached canvas, on the GPU.
     /// `options`: `{heatmap, arrows, updateField, dark}` (2-D views use all).
     pub fn draw(&self, options: JsValue) -> Result<(), JsError> {
-        let options: DrawOptions = if options.is_undefined() || options.is_null() {
-            DrawOptions::default()
-        } else {
-            serde_wasm_bindgen::from_value(options).map_err(|e| js_error(format!("draw options: {e}")))?
-        };
+        let options: DrawOptions = options_object(&options, "draw options")
+            .and_then(|value| serde_json::from_value(value).map_err(|e| format!("draw options: {e}")))
+            .map_err(js_error)?;
         let trainer = self.inner.borrow();
         let mut canvas = self.canvas.borrow_mut();
         let target = canvas
@@ -372,10 +394,14 @@ impl Trainer {
 
     /// Changes the learning rates from the next `train` on (no new model).
     #[wasm_bindgen(js_name = setLearningRates)]
-    pub fn set_learning_rates(&self, gen_lr: f32, disc_lr: f32) -> Result<(), JsError> {
+    pub fn set_learning_rates(&self, gen_lr: JsValue, disc_lr: JsValue) -> Result<(), JsError> {
+        let gen_lr = number(&gen_lr, "setLearningRates(genLr, discLr): genLr").map_err(js_error)?;
+        let disc_lr = number(&disc_lr, "setLearningRates(genLr, discLr): discLr").map_err(js_error)?;
+        // f32 is what the GPU trains with; the config's ranges are checked
+        // on the rounded values.
         self.inner
             .borrow_mut()
-            .set_learning_rates(gen_lr, disc_lr)
+            .set_learning_rates(gen_lr as f32, disc_lr as f32)
             .map_err(js_error)
     }
 
@@ -408,6 +434,25 @@ impl Trainer {
     #[wasm_bindgen(getter, js_name = adapterName)]
     pub fn adapter_name(&self) -> String {
         self.inner.borrow().context().adapter_name()
+    }
+
+    /// GPU objects (buffers, textures, bind groups, layouts, modules,
+    /// pipelines, query sets) created so far on this trainer's device, by
+    /// every trainer that shares it. Flat once training and drawing are
+    /// under way: a long-running page can watch it for leaks.
+    #[wasm_bindgen(getter, js_name = gpuObjectsCreated)]
+    pub fn gpu_objects_created(&self) -> f64 {
+        self.inner.borrow().context().census().total() as f64
+    }
+
+    /// The engine's wasm memory in bytes (it grows and never shrinks).
+    #[wasm_bindgen(getter = wasmMemoryBytes)]
+    pub fn wasm_memory_bytes() -> f64 {
+        wasm_bindgen::memory()
+            .unchecked_into::<js_sys::WebAssembly::Memory>()
+            .buffer()
+            .unchecked_into::<js_sys::ArrayBuffer>()
+            .byte_length() as f64
     }
 
     /// Dispatches one iteration encodes.

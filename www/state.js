@@ -56,12 +56,15 @@ export function inRange(spec, value) {
   switch (spec.type) {
     case 'int':
       return Number.isInteger(value) && value >= spec.min && value <= spec.max;
-    case 'float':
+    case 'float': {
+      // The engine keeps floats as f32: 5e-324 is above 0 here but 0 there.
+      const kept = Math.fround(value);
       return (
         typeof value === 'number' &&
-        (spec.minIncluded ? value >= spec.min : value > spec.min) &&
-        (spec.maxIncluded ? value <= spec.max : value < spec.max)
+        (spec.minIncluded ? kept >= spec.min : kept > spec.min) &&
+        (spec.maxIncluded ? kept <= spec.max : kept < spec.max)
       );
+    }
     case 'widths':
       return (
         Array.isArray(value) &&
@@ -110,10 +113,11 @@ function parseModelValue(spec, text) {
   switch (spec.type) {
     case 'int':
       if (!/^-?\d+$/.test(text)) throw new Error('a whole number');
-      value = Number(text);
+      // + 0: "-0" reads as 0, which is what a link writes back.
+      value = Number(text) + 0;
       break;
     case 'float':
-      value = DECIMAL.test(text) ? Number(text) : NaN;
+      value = DECIMAL.test(text) ? Number(text) + 0 : NaN;
       break;
     case 'widths': {
       // A comma or a dash between widths (a dash survives more link mangling).

@@ -66,6 +66,19 @@ enum Kind {
 
 const KINDS: usize = 8;
 
+/// `pub fn NAME(&self, descriptor) -> Object` for each of `wgpu::Device`'s
+/// creators: counts one `Kind`, then creates.
+macro_rules! counted_creators {
+    ($($name:ident($descriptor:ty) -> $object:ty: $kind:ident;)*) => {
+        $(
+            pub fn $name(&self, descriptor: $descriptor) -> $object {
+                self.count(Kind::$kind);
+                self.device.$name(descriptor)
+            }
+        )*
+    };
+}
+
 /// A device whose object creation is counted; everything else reaches the
 /// `wgpu::Device` through `Deref`. Cheap to clone; clones share the counts.
 #[derive(Clone, Debug)]
@@ -122,66 +135,21 @@ impl CountingDevice {
         }
     }
 
-    pub fn create_buffer(&self, descriptor: &wgpu::BufferDescriptor<'_>) -> wgpu::Buffer {
-        self.count(Kind::Buffer);
-        self.device.create_buffer(descriptor)
+    counted_creators! {
+        create_buffer(&wgpu::BufferDescriptor<'_>) -> wgpu::Buffer: Buffer;
+        create_texture(&wgpu::TextureDescriptor<'_>) -> wgpu::Texture: Texture;
+        create_bind_group(&wgpu::BindGroupDescriptor<'_>) -> wgpu::BindGroup: BindGroup;
+        create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor<'_>) -> wgpu::BindGroupLayout: BindGroupLayout;
+        create_pipeline_layout(&wgpu::PipelineLayoutDescriptor<'_>) -> wgpu::PipelineLayout: PipelineLayout;
+        create_shader_module(wgpu::ShaderModuleDescriptor<'_>) -> wgpu::ShaderModule: ShaderModule;
+        create_compute_pipeline(&wgpu::ComputePipelineDescriptor<'_>) -> wgpu::ComputePipeline: Pipeline;
+        create_render_pipeline(&wgpu::RenderPipelineDescriptor<'_>) -> wgpu::RenderPipeline: Pipeline;
+        create_query_set(&wgpu::QuerySetDescriptor<'_>) -> wgpu::QuerySet: QuerySet;
     }
 
     pub fn create_buffer_init(&self, descriptor: &wgpu::util::BufferInitDescriptor<'_>) -> wgpu::Buffer {
         use wgpu::util::DeviceExt;
         self.count(Kind::Buffer);
         self.device.create_buffer_init(descriptor)
-    }
-
-    pub fn create_texture(&self, descriptor: &wgpu::TextureDescriptor<'_>) -> wgpu::Texture {
-        self.count(Kind::Texture);
-        self.device.create_texture(descriptor)
-    }
-
-    pub fn create_bind_group(&self, descriptor: &wgpu::BindGroupDescriptor<'_>) -> wgpu::BindGroup {
-        self.count(Kind::BindGroup);
-        self.device.create_bind_group(descriptor)
-    }
-
-    pub fn create_bind_group_layout(
-        &self,
-        descriptor: &wgpu::BindGroupLayoutDescriptor<'_>,
-    ) -> wgpu::BindGroupLayout {
-        self.count(Kind::BindGroupLayout);
-        self.device.create_bind_group_layout(descriptor)
-    }
-
-    pub fn create_pipeline_layout(
-        &self,
-        descriptor: &wgpu::PipelineLayoutDescriptor<'_>,
-    ) -> wgpu::PipelineLayout {
-        self.count(Kind::PipelineLayout);
-        self.device.create_pipeline_layout(descriptor)
-    }
-
-    pub fn create_shader_module(&self, descriptor: wgpu::ShaderModuleDescriptor<'_>) -> wgpu::ShaderModule {
-        self.count(Kind::ShaderModule);
-        self.device.create_shader_module(descriptor)
-    }
-
-    pub fn create_compute_pipeline(
-        &self,
-        descriptor: &wgpu::ComputePipelineDescriptor<'_>,
-    ) -> wgpu::ComputePipeline {
-        self.count(Kind::Pipeline);
-        self.device.create_compute_pipeline(descriptor)
-    }
-
-    pub fn create_render_pipeline(
-        &self,
-        descriptor: &wgpu::RenderPipelineDescriptor<'_>,
-    ) -> wgpu::RenderPipeline {
-        self.count(Kind::Pipeline);
-        self.device.create_render_pipeline(descriptor)
-    }
-
-    pub fn create_query_set(&self, descriptor: &wgpu::QuerySetDescriptor<'_>) -> wgpu::QuerySet {
-        self.count(Kind::QuerySet);
-        self.device.create_query_set(descriptor)
     }
 }

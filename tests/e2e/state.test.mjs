@@ -5,7 +5,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { loadEngine } from './engine-node.mjs';
 import {
   DEFAULT_DATASET,
   MODEL_KEYS,
@@ -16,23 +16,6 @@ import {
   parseState,
   viewDefaults,
 } from '../../www/state.js';
-
-const PKG = new URL('../../www/pkg/', import.meta.url);
-
-async function loadEngine() {
-  let bytes;
-  try {
-    bytes = await readFile(new URL('livegan_bg.wasm', PKG));
-  } catch (error) {
-    throw new Error(
-      `the engine is not built (${error.code ?? error.message} reading www/pkg/livegan_bg.wasm): ` +
-        'run `make page` first, which builds www/pkg',
-    );
-  }
-  const { default: init, Trainer } = await import(new URL('livegan.js', PKG).href);
-  await init({ module_or_path: bytes });
-  return Trainer;
-}
 
 const Trainer = await loadEngine();
 const schema = Trainer.schema();
