@@ -1,7 +1,8 @@
 //! How well generated 2-D samples cover a Gaussian mixture, as in the PacGAN
 //! and VEEGAN benchmarks: a sample is high quality when it lies within 3σ
 //! of its nearest mode; a mode is covered when it is the nearest mode of at
-//! least one high-quality sample.
+//! least one high-quality sample; the reverse KL divergence compares the
+//! high-quality samples' spread over the modes with the data's (uniform).
 
 use serde::Serialize;
 
@@ -16,6 +17,10 @@ pub struct ModeCoverage {
     pub high_quality: f64,
     /// High-quality samples per mode, in the mixture's mode order.
     pub per_mode: Vec<usize>,
+    /// KL(p ‖ uniform) = Σ pᵢ ln(K pᵢ) for p the high-quality samples'
+    /// share per mode: 0 when they spread evenly, ln K when all sit on one
+    /// mode; None when no sample is high quality.
+    pub reverse_kl: Option<f64>,
 }
 
 /// Coverage of `samples` (x0, y0, x1, y1, … in data coordinates).
@@ -43,7 +48,21 @@ pub fn mode_coverage(mixture: &Mixture, samples: &[f32]) -> ModeCoverage {
             high_quality += 1;
         }
     }
+    let modes = mixture.modes.len() as f64;
+    let reverse_kl = (high_quality > 0).then(|| {
+        per_mode
+            .iter()
+            .filter(|&&n| n > 0)
+            .map(|&n| {
+                let share = n as f64 / high_quality as f64;
+                share * (modes * share).ln()
+            })
+            .sum::<f64>()
+            // Rounding can leave -1e-17 for an even spread.
+            .max(0.0)
+    });
     ModeCoverage {
+        reverse_kl,
         modes_covered: per_mode.iter().filter(|&&n| n > 0).count(),
         mode_count: mixture.modes.len(),
         high_quality: if count == 0 {
@@ -82,5 +101,21 @@ mod tests {
         let between_modes: Vec<f32> = std::iter::repeat_n([0.0f32, 0.0], 100).flatten().collect();
         let coverage = mode_coverage(&mixture, &between_modes);
         assert_eq!((coverage.modes_covered, coverage.high_quality), (0, 0.0));
+        assert_eq!(coverage.reverse_kl, None);
+    }
+
+    #[test]
+    fn reverse_kl_is_zero_for_an_even_spread_and_ln_k_for_one_mode() {
+        let mixture = Mixture::ring8();
+        let even: Vec<f32> = mixture.modes.iter().flat_map(|m| [m[0], m[1]]).collect();
+        let coverage = mode_coverage(&mixture, &even);
+        assert_eq!(coverage.reverse_kl, Some(0.0));
+        let one: Vec<f32> = std::iter::repeat_n(mixture.modes[3], 10).flatten().collect();
+        let kl = mode_coverage(&mixture, &one).reverse_kl.unwrap();
+        assert!((kl - 8f64.ln()).abs() < 1e-12, "{kl}");
+        // Two modes, 3:1: 0.75 ln 6 + 0.25 ln 2.
+        let skewed: Vec<f32> = [0, 0, 0, 1].iter().flat_map(|&i| mixture.modes[i]).collect();
+        let kl = mode_coverage(&mixture, &skewed).reverse_kl.unwrap();
+        assert!((kl - (0.75 * 6f64.ln() + 0.25 * 2f64.ln())).abs() < 1e-12, "{kl}");
     }
 }

@@ -37,6 +37,7 @@ use crate::gpu::context::GpuContext;
 use crate::gpu::render::DrawOptions;
 use crate::gpu::trainer::{GpuTrainer, MAX_ITERATIONS_PER_CALL};
 use crate::js_values::{byte_array, describe, number, options_object, short_string, whole_number};
+use crate::metrics::mode_coverage;
 
 /// The page's one device, shared by every trainer; replaced when lost.
 enum SharedDevice {
@@ -352,6 +353,24 @@ impl Trainer {
             let raw = pending.floats().await.map_err(|e| JsValue::from(js_error(e)))?;
             let values = inner.borrow().to_data_coordinates(raw);
             Ok(js_sys::Float32Array::from(values.as_slice()).into())
+        })
+    }
+
+    /// Resolves to how the generated samples cover the data's modes (the
+    /// PacGAN protocol on the `sampleCount` fixed samples): `{modesCovered,
+    /// modeCount, highQuality, reverseKl, perMode}`, or to null for data
+    /// without modes (MNIST).
+    pub fn quality(&self) -> js_sys::Promise {
+        let inner = self.inner.clone();
+        let mixture = inner.borrow().config().dataset.info().mixture;
+        let pending = mixture.map(|_| inner.borrow().start_samples());
+        wasm_bindgen_futures::future_to_promise(async move {
+            let (Some(mixture), Some(pending)) = (mixture, pending) else {
+                return Ok(JsValue::NULL);
+            };
+            let raw = pending.floats().await.map_err(|e| JsValue::from(js_error(e)))?;
+            let samples = inner.borrow().to_data_coordinates(raw);
+            Ok(to_js(&mode_coverage(&mixture(), &samples)))
         })
     }
 

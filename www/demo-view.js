@@ -75,6 +75,18 @@ export class DemoView {
       element('dt', null, item, label);
       this.numberCells[key] = element('dd', null, item, '–');
     }
+    // 2-D data: how the samples cover the modes (PacGAN's protocol).
+    this.qualityBox = element('figure', 'gd-quality', side);
+    this.qualityBox.hidden = true;
+    this.qualityText = element('figcaption', 'gd-quality-text', this.qualityBox);
+    this.modeBars = element('div', 'gd-mode-bars', this.qualityBox);
+    this.modeBars.setAttribute('aria-hidden', 'true');
+    element(
+      'p',
+      'gd-quality-note',
+      this.qualityBox,
+      'High quality: within 3σ of the nearest mode. Bars: high-quality samples per mode.',
+    );
     const chartsBox = element('div', 'gd-charts', side);
     this.chartsBox = chartsBox;
     this.charts = new StatsCharts(element('div', 'gd-chart', chartsBox), element('div', 'gd-chart', chartsBox));
@@ -244,6 +256,27 @@ export class DemoView {
     this.numberCells.fps.textContent = formatNumber(framesPerSecond, 1);
     this.root.dataset.iterationsPerSecond = iterationsPerSecond.toFixed(2);
     this.root.dataset.framesPerSecond = framesPerSecond.toFixed(2);
+  }
+
+  // `quality`: `trainer.quality()`'s answer; null hides the panel.
+  showQuality(quality) {
+    this.qualityBox.hidden = !quality;
+    if (!quality) return;
+    const { modesCovered, modeCount, highQuality, reverseKl, perMode } = quality;
+    const kl = reverseKl === null ? '–' : reverseKl.toFixed(3);
+    this.qualityText.textContent =
+      `Modes ${modesCovered}/${modeCount} · ${(100 * highQuality).toFixed(1)} % high quality · reverse KL ${kl}`;
+    while (this.modeBars.children.length > perMode.length) this.modeBars.lastChild.remove();
+    while (this.modeBars.children.length < perMode.length) element('span', 'gd-mode-bar', this.modeBars);
+    const most = Math.max(1, ...perMode);
+    perMode.forEach((count, index) => {
+      const bar = this.modeBars.children[index];
+      bar.style.height = `${(100 * count) / most}%`;
+      bar.classList.toggle('gd-mode-missed', count === 0);
+      bar.title = `mode ${index + 1}: ${count} high-quality samples`;
+    });
+    this.root.dataset.modesCovered = String(modesCovered);
+    this.root.dataset.highQuality = highQuality.toFixed(4);
   }
 
   // The panel shows the setting (auto with its current target); the

@@ -18,6 +18,8 @@ const AUTOSAVE_INTERVAL_MS = 5000;
 // Re-evaluate D over the plane at most this often (it is a whole forward
 // and backward pass of D on 1,600 points; slow on CPU adapters).
 const FIELD_INTERVAL_MS = 150;
+// Mode coverage is measured on a readback of the samples this often.
+const QUALITY_INTERVAL_MS = 1000;
 const DARK = window.matchMedia('(prefers-color-scheme: dark)');
 
 export class GanDemo {
@@ -194,6 +196,8 @@ export class GanDemo {
     // A restored model starts where its checkpoint stopped.
     this.completed = trainer.iteration;
     this.lastField = -Infinity;
+    this.lastQuality = -Infinity;
+    this.ui.showQuality(null);
     this.rate = { time: performance.now(), completed: this.completed, frames: 0 };
     try {
       trainer.attachCanvas(this.ui.canvas);
@@ -209,6 +213,7 @@ export class GanDemo {
     if (saved) this.notice(saved.notice ?? `Loaded ${saved.name}: training goes on from iteration ${saved.iteration}.`);
     else if (reason) this.notice(`New model: training restarted (${reason}).`);
     this.drawOnce();
+    this.measureQuality(performance.now());
     if (wasPlaying) this.play();
     else this.ui.setPlaying(false);
   }
@@ -251,7 +256,25 @@ export class GanDemo {
     }
     if (this.diverged) return;
     this.autosave(time);
+    this.measureQuality(time);
     this.schedule();
+  }
+
+  // Reads the samples back (no frame waits for it) and shows how they
+  // cover the data's modes; nothing for data without modes.
+  measureQuality(time) {
+    if (this.measuring || time - this.lastQuality < QUALITY_INTERVAL_MS) return;
+    this.lastQuality = time;
+    const trainer = this.trainer;
+    this.measuring = trainer
+      .quality()
+      .then((quality) => {
+        if (trainer === this.trainer) this.ui.showQuality(quality);
+      })
+      .catch(() => {})
+      .finally(() => {
+        this.measuring = null;
+      });
   }
 
   // Keeps the newest healthy state in memory (see AUTOSAVE_INTERVAL_MS).

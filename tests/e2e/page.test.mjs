@@ -73,6 +73,10 @@ test('a 2-D preset trains, charts and draws', { timeout: 180_000 }, async () => 
   const { page } = await checkTraining('ring8', 'dataset=ring8&arrows=1');
   const chartPoints = await page.evaluate(() => window.ganDemo.charts.columns.iteration.length);
   assert.ok(chartPoints > 3, `the charts have points: ${chartPoints}`);
+  // The mode coverage of the samples, measured live.
+  await page.waitForFunction(() => document.querySelector('.gan-demo').dataset.modesCovered !== undefined);
+  assert.equal(await page.locator('.gd-mode-bar').count(), 8, 'a bar per mode');
+  assert.match(await page.locator('.gd-quality-text').innerText(), /^Modes [0-8]\/8 · \d+\.\d % high quality · reverse KL/);
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.waitForTimeout(1500);
   save('ring8-dark-page.png', await page.screenshot({ fullPage: true }));
@@ -98,6 +102,7 @@ test('MNIST downloads with progress, trains and draws digits', { timeout: 240_00
     return Math.sqrt(squares / n - (sum / n) ** 2);
   });
   assert.ok(realSpread > 30, `the real digits are drawn: spread ${realSpread}`);
+  assert.equal(await page.locator('.gd-quality').isVisible(), false, 'no mode coverage for digits');
   await page.close();
 });
 

@@ -159,6 +159,10 @@ mod native {
         /// Iterations per GPU submission, 1 to 4096 (the GPU's stats ring).
         #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_ITERATIONS_PER_CALL)))]
         chunk: u32,
+        /// Measure sample quality (mode coverage) every this many
+        /// iterations into metrics.json's "quality"; 0: only at the end.
+        #[arg(long, default_value_t = 1000)]
+        metrics_every: u32,
     }
 
     fn parse_dataset(name: &str) -> Result<DatasetKind, String> {
@@ -292,10 +296,28 @@ mod native {
         let mut done = 0;
         let mut history = Vec::new();
         let mut next_report = 0.0;
+        let mixture = config.dataset.info().mixture.map(|mixture| mixture());
+        // Quality over time: [{iteration, modesCovered, highQuality, …}].
+        let mut quality = Vec::new();
+        let mut measure = |trainer: &GpuTrainer| -> Result<(), String> {
+            if let Some(mixture) = &mixture {
+                let samples = pollster::block_on(trainer.samples()).map_err(|e| e.to_string())?;
+                let mut entry =
+                    serde_json::to_value(mode_coverage(mixture, &samples)).map_err(|e| e.to_string())?;
+                entry["iteration"] = json!(trainer.iterations());
+                quality.push(entry);
+            }
+            Ok(())
+        };
+        let every = u64::from(args.metrics_every);
         while done < args.steps {
             let n = chunk.min(args.steps - done);
+            let before = trainer.iterations();
             trainer.train(n).map_err(|e| e.to_string())?;
             done += n;
+            if every > 0 && before / every != trainer.iterations() / every && done < args.steps {
+                measure(&trainer)?;
+            }
             // Waiting every few chunks keeps a staging buffer free for every
             // chunk's stats (the history must be complete) at the cost of
             // one short GPU idle gap per wait.
@@ -322,6 +344,7 @@ mod native {
         history.extend(trainer.take_history());
         let seconds = start.elapsed().as_secs_f64();
         let samples = pollster::block_on(trainer.samples()).map_err(|e| e.to_string())?;
+        measure(&trainer)?;
 
         std::fs::create_dir_all(&args.out)
             .map_err(|e| format!("cannot create {}: {e}", args.out.display()))?;
@@ -371,6 +394,7 @@ mod native {
             "sampleCount": config.sample_count,
             "sampleWidth": config.sample_width(),
             "modeCoverage": coverage,
+            "quality": quality,
             "history": {
                 "iteration": history.iter().map(|s| s.iteration).collect::<Vec<_>>(),
                 "discLoss": column(|s| s.disc_loss),
