@@ -17,6 +17,34 @@ pub enum HiddenActivation {
     LeakyRelu,
 }
 
+/// The adversarial loss. D's raw output is a logit l; targets are 1 for
+/// real (less label smoothing) and 0 for generated samples, and the
+/// generator's loss asks for 1 on its samples (non-saturating).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GanLoss {
+    /// Binary cross-entropy of σ(l): the reference GAN (Goodfellow et al.).
+    #[default]
+    Bce,
+    /// ½(l − t)² (LSGAN, Mao et al. 2017).
+    LeastSquares,
+    /// D: max(0, 1 − l) on real, max(0, 1 + l) on generated; G: −l
+    /// (Lim & Ye 2017; Miyato et al. 2018). Label smoothing does not apply.
+    Hinge,
+}
+
+impl GanLoss {
+    pub const NAMES: [&'static str; 3] = ["bce", "least_squares", "hinge"];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            GanLoss::Bce => Self::NAMES[0],
+            GanLoss::LeastSquares => Self::NAMES[1],
+            GanLoss::Hinge => Self::NAMES[2],
+        }
+    }
+}
+
 /// Everything that defines a training run. Field names are camelCase in JS.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase", deny_unknown_fields)]
@@ -46,6 +74,7 @@ pub struct Config {
     pub eps: f32,
     /// Discriminator updates per generator update.
     pub disc_steps: u32,
+    pub loss: GanLoss,
     /// One-sided label smoothing: real targets become 1 - labelSmoothing.
     #[serde(serialize_with = "shortest_f32")]
     pub label_smoothing: f32,
@@ -71,6 +100,7 @@ impl Default for Config {
             beta2: 0.999,
             eps: 1e-8,
             disc_steps: 1,
+            loss: GanLoss::Bce,
             label_smoothing: 0.0,
             seed: 0,
             sample_count: 64,
@@ -204,6 +234,13 @@ impl Config {
             field("beta2", Float(self.beta2), float(0.0, true, 1.0, false)),
             field("eps", Float(self.eps), float(0.0, false, 1.0, true)),
             field("discSteps", Int(self.disc_steps), int(1, MAX_DISC_STEPS)),
+            field(
+                "loss",
+                Choice(self.loss.name()),
+                Range::Choice {
+                    values: GanLoss::NAMES.to_vec(),
+                },
+            ),
             field(
                 "labelSmoothing",
                 Float(self.label_smoothing),

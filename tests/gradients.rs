@@ -1,6 +1,6 @@
 //! The CPU reference's analytic gradients against central finite
-//! differences, in f64, for both losses: the ground truth the GPU trainer
-//! is then compared with.
+//! differences, in f64, for both networks' objectives under every kind of
+//! loss: the ground truth the GPU trainer is then compared with.
 //!
 //! Tolerance: central differences with h = 1e-6 have truncation error
 //! ~h²·f''' ≈ 1e-12 and rounding error ~ε₆₄·|L|/h ≈ 1e-10, so
@@ -12,11 +12,12 @@
 //! slopes (this happens: one ReLU run below has a pre-activation of 4e-7).
 //! A parameter that misses at h is therefore tried again at h/100, where
 //! such a kink is no longer straddled; a wrong gradient misses at both.
+//! The hinge loss has a kink of the same kind at each margin.
 
 #![cfg(not(target_arch = "wasm32"))]
 
 use livegan::checks::training::{check_dataset, small_config};
-use livegan::config::Config;
+use livegan::config::{Config, GanLoss};
 use livegan::cpu::real::convert;
 use livegan::data::DatasetKind;
 use livegan::reference::ReferenceGan;
@@ -105,6 +106,22 @@ fn reference_gradients_match_finite_differences_on_mnist_shaped_data() {
         ..small_config(DatasetKind::Mnist)
     };
     check(config);
+}
+
+#[test]
+fn reference_gradients_match_finite_differences_with_least_squares() {
+    check(Config {
+        loss: GanLoss::LeastSquares,
+        ..small_config(DatasetKind::Grid25)
+    });
+}
+
+#[test]
+fn reference_gradients_match_finite_differences_with_hinge() {
+    check(Config {
+        loss: GanLoss::Hinge,
+        ..small_config(DatasetKind::Ring8)
+    });
 }
 
 #[test]

@@ -10,6 +10,7 @@ use livegan::checks::training::{
     check_dataset, check_errors_stay_with_their_trainer, check_iterations_match_reference, param_tolerance,
     small_config,
 };
+use livegan::config::{Config, GanLoss};
 use livegan::data::DatasetKind;
 use livegan::gpu::trainer::{GpuTrainer, MAX_ITERATIONS_PER_CALL};
 use livegan::kernels::gemm::GemmTiling;
@@ -20,14 +21,24 @@ use livegan::kernels::gemm::GemmTiling;
 fn three_iterations_match_the_reference() {
     let Some(gpu) = gpu() else { return };
     for tiling in GemmTiling::ALL {
-        for dataset in [DatasetKind::Ring8, DatasetKind::Mnist] {
-            let config = small_config(dataset);
+        let cases = [
+            (DatasetKind::Ring8, GanLoss::Bce),
+            (DatasetKind::Mnist, GanLoss::Bce),
+            (DatasetKind::Grid25, GanLoss::LeastSquares),
+            (DatasetKind::Spiral, GanLoss::Hinge),
+        ];
+        for (dataset, loss) in cases {
+            let config = Config {
+                loss,
+                ..small_config(dataset)
+            };
             let (report, moved) =
                 block_on(check_iterations_match_reference(&gpu.ctx, &config, 3, tiling)).unwrap();
             report.assert_passed();
             eprintln!(
-                "{} {tiling:?}: worst {:.3} of tolerance, generator moved up to {moved:.2e}",
+                "{} {} {tiling:?}: worst {:.3} of tolerance, generator moved up to {moved:.2e}",
                 dataset.name(),
+                loss.name(),
                 report.worst_ratio
             );
             // The comparison means something only if training moved the

@@ -7,6 +7,8 @@
 import { describeRange, inRange } from './state.js';
 
 const STEP_CHOICES = ['auto', 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
+// How a choice field's values read in a menu (others read as they are).
+const CHOICE_TITLES = { bce: 'BCE (reference)', least_squares: 'least squares', leaky_relu: 'LeakyReLU', relu: 'ReLU' };
 
 // Model settings shown, in this order: config field and label. Their kind
 // and range are the schema's.
@@ -15,6 +17,7 @@ const MODEL_INPUTS = [
   { field: 'discLr', label: 'D learning rate' },
   { field: 'batchSize', label: 'batch size' },
   { field: 'discSteps', label: 'D steps per G step' },
+  { field: 'loss', label: 'loss' },
   { field: 'latentSize', label: 'latent size' },
   { field: 'genHidden', label: 'G hidden widths' },
   { field: 'discHidden', label: 'D hidden widths' },
@@ -41,7 +44,9 @@ function labelled(parent, text, input) {
 function readInput(label, spec, input) {
   const text = input.value.trim();
   let value;
-  if (spec.type === 'widths') {
+  if (spec.type === 'choice') {
+    value = text;
+  } else if (spec.type === 'widths') {
     const parts = text === '' ? [] : text.split(/[\s,]+/);
     value = parts.every((part) => /^\d+$/.test(part)) ? parts.map(Number) : null;
   } else {
@@ -90,7 +95,9 @@ export function buildControls(root, { schema, datasets, onAction, onModel, onVie
     const spec = schema.find((s) => s.field === field);
     if (!spec) continue;
     let attributes;
-    if (spec.type === 'widths') {
+    if (spec.type === 'choice') {
+      attributes = {};
+    } else if (spec.type === 'widths') {
       attributes = { type: 'text', inputmode: 'numeric' };
     } else {
       // min and max are always inclusive in HTML; an excluded bound is
@@ -98,7 +105,10 @@ export function buildControls(root, { schema, datasets, onAction, onModel, onVie
       attributes = { type: 'number', min: String(spec.min), max: String(spec.max) };
       attributes.step = spec.type === 'int' ? '1' : 'any';
     }
-    const input = create('input', { 'data-field': field, ...attributes });
+    const input = create(spec.type === 'choice' ? 'select' : 'input', { 'data-field': field, ...attributes });
+    if (spec.type === 'choice') {
+      for (const value of spec.values) create('option', { value }, input, CHOICE_TITLES[value] ?? value);
+    }
     labelled(settings, label, input);
     input.addEventListener('change', () => {
       try {

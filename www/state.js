@@ -31,6 +31,7 @@ export const MODEL_KEYS = {
   beta2: 'b2',
   eps: 'eps',
   sampleCount: 'samples',
+  loss: 'loss',
 };
 
 export const VIEW_FIELDS = [

@@ -13,7 +13,10 @@ use crate::gpu::readback::read;
 use crate::kernels::adam::{Adam, AdamBuffers, AdamParams};
 use crate::kernels::gather::{Gather, GatherBuffers, GatherParams};
 use crate::kernels::gemm::{GemmBuffers, GemmSpec, GemmTiling, Strided};
-use crate::kernels::loss::{LOSS_MODE_DISC, LOSS_MODE_GEN, Loss, LossBuffers, LossParams};
+use crate::kernels::loss::{
+    LOSS_KIND_BCE, LOSS_KIND_HINGE, LOSS_KIND_LEAST_SQUARES, LOSS_MODE_DISC, LOSS_MODE_GEN, Loss,
+    LossBuffers, LossParams,
+};
 use crate::kernels::normal::{Normal, NormalBuffers, NormalParams, RandomParams};
 use crate::kernels::{MAX_GRID_WORKGROUPS, WORKGROUP_SIZE};
 use crate::layout::{Activation, LayerShape};
@@ -150,7 +153,8 @@ pub async fn check_gemm(
     }))
 }
 
-/// The loss kernel vs its twin on `batch` logits per group, in both modes.
+/// The loss kernel vs its twin on `batch` logits per group, for every kind
+/// of loss in both modes.
 pub async fn check_loss(
     ctx: &GpuContext,
     pipelines: &Pipelines,
@@ -158,7 +162,15 @@ pub async fn check_loss(
     label_smoothing: f32,
 ) -> Result<Report, Error> {
     let mut report: Option<Report> = None;
-    for mode in [LOSS_MODE_DISC, LOSS_MODE_GEN] {
+    let kinds = [
+        (LOSS_KIND_BCE, "bce"),
+        (LOSS_KIND_LEAST_SQUARES, "least squares"),
+        (LOSS_KIND_HINGE, "hinge"),
+    ];
+    for ((kind, kind_name), mode) in kinds
+        .into_iter()
+        .flat_map(|kind| [LOSS_MODE_DISC, LOSS_MODE_GEN].map(|mode| (kind, mode)))
+    {
         let real_count = if mode == LOSS_MODE_DISC { batch } else { 0 };
         let total = real_count + batch;
         let params = LossParams {
@@ -168,7 +180,8 @@ pub async fn check_loss(
             stats_capacity: 8,
             real_target: 1.0 - label_smoothing,
             fake_target: if mode == LOSS_MODE_DISC { 0.0 } else { 1.0 },
-            _pad: [0; 2],
+            kind,
+            _pad: 0,
         };
         let logits = test_values(10 + mode, total, -12.0, 12.0);
         let counters_start = [5u32, 9, 4, 0];
@@ -192,12 +205,14 @@ pub async fn check_loss(
         let mut stats = vec![StatsRow::<f64>::default(); 8];
         cpu::loss::loss(&params, &mut counters, &convert(&logits), &mut grads, &mut stats);
         let mode_name = if mode == LOSS_MODE_DISC { "disc" } else { "gen" };
+        let mode_name = format!("{kind_name} {mode_name}");
         let group = |i: usize| if i < real_count { real_count } else { batch } as f64;
         let grads_report = compare(
             &format!("loss grads {mode_name} batch {batch}"),
             &gpu_grads,
             &grads,
-            |i| 2f64.powi(-20) / group(i),
+            // A least-squares gradient is l - t: its rounding grows with |l|.
+            |i| 2f64.powi(-20) * (1.0 + f64::from(logits[i]).abs()) / group(i),
         );
         let flat_stats: Vec<f64> = stats
             .iter()

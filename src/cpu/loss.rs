@@ -1,9 +1,10 @@
-//! Twin of shaders/loss.wgsl: binary cross-entropy from logits, its gradient
-//! per logit, the batch statistics, and the step counters. The reduction is
+//! Twin of shaders/loss.wgsl: the adversarial loss from logits (BCE, least
+//! squares or hinge), its gradient per logit, the batch statistics, and the
+//! step counters. The reduction is
 //! the shader's: 256 strided partial sums, then a tree.
 
 use super::real::Real;
-use crate::kernels::loss::{LOSS_MODE_DISC, LossParams};
+use crate::kernels::loss::{LOSS_KIND_HINGE, LOSS_KIND_LEAST_SQUARES, LOSS_MODE_DISC, LossParams};
 use crate::streams::Counter;
 
 /// Threads of the loss kernel's single workgroup (`@workgroup_size` in WGSL).
@@ -27,6 +28,32 @@ pub fn sigmoid<F: Real>(x: F) -> F {
 /// BCE of logit `l` against target `t`: t·softplus(-l) + (1-t)·softplus(l).
 pub fn bce_with_logit<F: Real>(l: F, t: F) -> F {
     t * softplus(-l) + (F::one() - t) * softplus(l)
+}
+
+/// (loss, d loss / d l, D's reading of l on a 0-to-1 scale) of one sample
+/// with logit `l` and target `t`, as the shader's `sample_loss`.
+pub fn sample_loss<F: Real>(params: &LossParams, l: F, t: F) -> (F, F, F) {
+    let (zero, one, half) = (F::zero(), F::one(), F::lit(0.5));
+    match params.kind {
+        LOSS_KIND_LEAST_SQUARES => {
+            let d = l - t;
+            (half * d * d, d, l)
+        }
+        LOSS_KIND_HINGE => {
+            let reading = (l.max(-one).min(one) + one) * half;
+            if params.mode != LOSS_MODE_DISC {
+                return (-l, -one, reading);
+            }
+            let sign = if t > half { -one } else { one };
+            let margin = one + sign * l;
+            let grad = if margin > zero { sign } else { zero };
+            (margin.max(zero), grad, reading)
+        }
+        _ => {
+            let p = sigmoid(l);
+            (bce_with_logit(l, t), p - t, p)
+        }
+    }
 }
 
 /// Per-iteration statistics, as stored in the GPU stats ring.
@@ -53,7 +80,7 @@ pub fn loss<F: Real>(
     let total = real_count + params.fake_count as usize;
     let real_target = F::of_f32(params.real_target);
     let fake_target = F::of_f32(params.fake_target);
-    // [loss_real, loss_fake, prob_real, prob_fake] per thread.
+    // [loss_real, loss_fake, reading_real, reading_fake] per thread.
     let mut partial = [[F::zero(); 4]; LOSS_WORKGROUP];
     for (thread, sums) in partial.iter_mut().enumerate() {
         let mut i = thread;
@@ -65,11 +92,11 @@ pub fn loss<F: Real>(
             } else {
                 (fake_target, total - real_count)
             };
-            let p = sigmoid(l);
-            logit_grads[i] = (p - target) / F::lit(group as f64);
+            let (value, grad, reading) = sample_loss(params, l, target);
+            logit_grads[i] = grad / F::lit(group as f64);
             let slot = if is_real { 0 } else { 1 };
-            sums[slot] += bce_with_logit(l, target);
-            sums[slot + 2] += p;
+            sums[slot] += value;
+            sums[slot + 2] += reading;
             i += LOSS_WORKGROUP;
         }
     }
@@ -83,7 +110,7 @@ pub fn loss<F: Real>(
         }
         stride /= 2;
     }
-    let [loss_real, loss_fake, prob_real, prob_fake] = partial[0];
+    let [loss_real, loss_fake, prob_real, prob_fake] = partial[0]; // readings
     let real_n = F::lit(params.real_count.max(1) as f64);
     let fake_n = F::lit(params.fake_count.max(1) as f64);
     let slot = (counters[Counter::Iteration as usize] % params.stats_capacity) as usize;

