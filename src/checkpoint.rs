@@ -12,6 +12,8 @@
 //!   STEP  iteration u64, counters 4 × u32
 //!   GPAR GADM GADV  generator parameters, Adam m, Adam v (f32 each)
 //!   DPAR DADM DADV  the same for the discriminator
+//!   GEMA  the moving average of the generator's parameters, present
+//!         exactly when the config's genEma is above 0
 //! crc32     u32       of every byte before it
 //! ```
 //!
@@ -44,6 +46,8 @@ pub struct Checkpoint {
     pub counters: [u32; 4],
     pub generator: NetworkState,
     pub discriminator: NetworkState,
+    /// The moving average of the generator's parameters (genEma > 0).
+    pub gen_average: Option<Vec<f32>>,
 }
 
 /// Why a file is not a checkpoint this build can load.
@@ -87,6 +91,9 @@ impl Checkpoint {
                 section(tag, bytemuck::cast_slice(values));
             }
         }
+        if let Some(average) = &self.gen_average {
+            section(b"GEMA", bytemuck::cast_slice(average));
+        }
         let crc = crc32fast::hash(&out);
         out.extend_from_slice(&crc.to_le_bytes());
         out
@@ -124,6 +131,17 @@ impl Checkpoint {
             }
             let len = u64::from_le_bytes(reader.array(&format!("the length of {name}"))?);
             sections.push(reader.take(len, &name)?);
+        }
+        // The one optional section; the config says below whether it belongs.
+        let mut average_section = None;
+        if reader.at != body.len() {
+            let found: [u8; 4] = reader.array("section GEMA")?;
+            if &found == b"GEMA" {
+                let len = u64::from_le_bytes(reader.array("the length of GEMA")?);
+                average_section = Some(reader.take(len, "GEMA")?);
+            } else {
+                reader.at -= 4;
+            }
         }
         if reader.at != body.len() {
             check_crc(body, crc)?;
@@ -181,14 +199,40 @@ impl Checkpoint {
                 adam_v: floats(2)?,
             })
         };
-        let generator = network(2, config.gen_layout().param_count, "generator")?;
+        let gen_count = config.gen_layout().param_count;
+        let generator = network(2, gen_count, "generator")?;
         let discriminator = network(5, config.disc_layout().param_count, "discriminator")?;
+        let gen_average = match (config.gen_ema > 0.0, average_section) {
+            (false, None) => None,
+            (true, Some(payload)) if payload.len() == 4 * gen_count => {
+                Some(bytemuck::pod_collect_to_vec(payload))
+            }
+            (true, Some(payload)) => {
+                return Err(CheckpointError::Malformed(format!(
+                    "its section GEMA holds {} bytes; its config gives {gen_count} generator parameters ({} bytes)",
+                    payload.len(),
+                    4 * gen_count
+                )));
+            }
+            (true, None) => {
+                return Err(CheckpointError::Malformed(
+                    "its config keeps a moving average of the generator (genEma) but it has no GEMA section"
+                        .into(),
+                ));
+            }
+            (false, Some(_)) => {
+                return Err(CheckpointError::Malformed(
+                    "it has a GEMA section but its config keeps no moving average (genEma is 0)".into(),
+                ));
+            }
+        };
         Ok(Checkpoint {
             config,
             iteration,
             counters,
             generator,
             discriminator,
+            gen_average,
         })
     }
 }
@@ -251,13 +295,39 @@ mod tests {
             config,
             iteration: 12,
             counters: [12, 24, 12, 0],
+            gen_average: None,
         }
+    }
+
+    /// `sample` with a moving average of the generator.
+    fn sample_with_average() -> Checkpoint {
+        let mut checkpoint = sample();
+        checkpoint.config.gen_ema = 0.99;
+        checkpoint.gen_average = Some(vec![0.25; checkpoint.config.gen_layout().param_count]);
+        checkpoint
     }
 
     #[test]
     fn round_trips_exactly() {
-        let checkpoint = sample();
-        assert_eq!(Checkpoint::from_bytes(&checkpoint.to_bytes()), Ok(checkpoint));
+        for checkpoint in [sample(), sample_with_average()] {
+            assert_eq!(Checkpoint::from_bytes(&checkpoint.to_bytes()), Ok(checkpoint));
+        }
+    }
+
+    #[test]
+    fn the_average_section_is_there_exactly_when_the_config_keeps_one() {
+        let mut missing = sample_with_average();
+        missing.gen_average = None;
+        let error = Checkpoint::from_bytes(&missing.to_bytes()).unwrap_err();
+        assert!(error.to_string().contains("no GEMA section"), "{error}");
+        let mut extra = sample();
+        extra.gen_average = Some(vec![0.0; extra.config.gen_layout().param_count]);
+        let error = Checkpoint::from_bytes(&extra.to_bytes()).unwrap_err();
+        assert!(error.to_string().contains("genEma is 0"), "{error}");
+        let mut short = sample_with_average();
+        short.gen_average = Some(vec![0.0; 3]);
+        let error = Checkpoint::from_bytes(&short.to_bytes()).unwrap_err();
+        assert!(error.to_string().contains("GEMA holds 12 bytes"), "{error}");
     }
 
     #[test]

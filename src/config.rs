@@ -75,6 +75,10 @@ pub struct Config {
     /// Discriminator updates per generator update.
     pub disc_steps: u32,
     pub loss: GanLoss,
+    /// Decay of a moving average of G's parameters that samples are drawn
+    /// from; 0: none (samples come from G itself).
+    #[serde(serialize_with = "shortest_f32")]
+    pub gen_ema: f32,
     /// One-sided label smoothing: real targets become 1 - labelSmoothing.
     #[serde(serialize_with = "shortest_f32")]
     pub label_smoothing: f32,
@@ -101,6 +105,7 @@ impl Default for Config {
             eps: 1e-8,
             disc_steps: 1,
             loss: GanLoss::Bce,
+            gen_ema: 0.0,
             label_smoothing: 0.0,
             seed: 0,
             sample_count: 64,
@@ -241,6 +246,7 @@ impl Config {
                     values: GanLoss::NAMES.to_vec(),
                 },
             ),
+            field("genEma", Float(self.gen_ema), float(0.0, true, 1.0, false)),
             field(
                 "labelSmoothing",
                 Float(self.label_smoothing),

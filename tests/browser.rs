@@ -42,7 +42,7 @@ async fn gemm_all_forms_match_twin() {
 }
 
 #[wasm_bindgen_test]
-async fn loss_adam_normals_and_gather_match_twins() {
+async fn loss_adam_ema_normals_and_gather_match_twins() {
     let (ctx, pipelines) = gpu().await;
     for size in checks::SIZES {
         checks::check_loss(&ctx, &pipelines, size, 0.1)
@@ -50,6 +50,10 @@ async fn loss_adam_normals_and_gather_match_twins() {
             .unwrap()
             .assert_passed();
         checks::check_adam(&ctx, &pipelines, size, 3)
+            .await
+            .unwrap()
+            .assert_passed();
+        checks::check_ema(&ctx, &pipelines, size, 0.999)
             .await
             .unwrap()
             .assert_passed();

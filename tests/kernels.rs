@@ -56,6 +56,19 @@ fn adam_matches_twin() {
 }
 
 #[test]
+fn ema_matches_twin() {
+    let Some(gpu) = gpu() else { return };
+    // PAST_GRID_QUADS runs past the capped grid: the grid-stride loop.
+    for count in checks::SIZES.into_iter().chain([checks::PAST_GRID_QUADS]) {
+        for decay in [0.0, 0.9, 0.999] {
+            block_on(checks::check_ema(&gpu.ctx, &gpu.pipelines, count, decay))
+                .unwrap()
+                .assert_passed();
+        }
+    }
+}
+
+#[test]
 fn normals_match_twin() {
     let Some(gpu) = gpu() else { return };
     for count in checks::SIZES.into_iter().chain([checks::PAST_GRID_QUADS]) {

@@ -17,6 +17,8 @@ fn small_checkpoint() -> Vec<u8> {
         gen_hidden: vec![3],
         disc_hidden: vec![4],
         latent_size: 2,
+        // With the optional section, so that damage to it is tried too.
+        gen_ema: 0.99,
         ..Config::preset(DatasetKind::Ring8)
     };
     let state = |count: usize| NetworkState {
@@ -27,9 +29,10 @@ fn small_checkpoint() -> Vec<u8> {
     Checkpoint {
         generator: state(config.gen_layout().param_count),
         discriminator: state(config.disc_layout().param_count),
-        config,
         iteration: 7,
         counters: [7, 7, 7, 0],
+        gen_average: Some(vec![0.25; config.gen_layout().param_count]),
+        config,
     }
     .to_bytes()
 }

@@ -11,8 +11,10 @@ use livegan::checks::training::{
     small_config,
 };
 use livegan::config::{Config, GanLoss};
+use livegan::cpu::real::convert;
 use livegan::data::DatasetKind;
 use livegan::gpu::trainer::{GpuTrainer, MAX_ITERATIONS_PER_CALL};
+use livegan::kernels::ema::EmaParams;
 use livegan::kernels::gemm::GemmTiling;
 
 /// With each GEMM tiling: the shared-memory one that GPUs run and the
@@ -165,8 +167,12 @@ fn stats_arrive_without_blocking_and_samples_read_back() {
 #[test]
 fn a_resumed_run_is_bit_identical_to_an_uninterrupted_one() {
     let Some(gpu) = gpu() else { return };
-    for dataset in [DatasetKind::Ring8, DatasetKind::Mnist] {
-        let config = small_config(dataset);
+    // Ring 8 also keeps a moving average of G, which must resume too.
+    for (dataset, gen_ema) in [(DatasetKind::Ring8, 0.95), (DatasetKind::Mnist, 0.0)] {
+        let config = Config {
+            gen_ema,
+            ..small_config(dataset)
+        };
         let bytes = block_on(livegan::checks::training::check_resume_is_exact(
             &gpu.ctx, &config, 4, 3,
         ))
@@ -176,4 +182,58 @@ fn a_resumed_run_is_bit_identical_to_an_uninterrupted_one() {
             dataset.name()
         );
     }
+}
+
+/// The moving average of G follows its parameters step by step, as the
+/// twin computes it from the parameters read after each iteration, and the
+/// preview samples are drawn from it. Tolerance: each step rounds two
+/// products and a sum of values below 1 (4 units of f32 rounding, as in
+/// `check_ema`), and earlier errors shrink by the decay: 5 steps, 20 units.
+#[test]
+fn the_generators_moving_average_follows_its_parameters() {
+    let Some(gpu) = gpu() else { return };
+    let decay = 0.9f32;
+    let config = Config {
+        gen_ema: decay,
+        ..small_config(DatasetKind::Ring8)
+    };
+    let dataset = check_dataset(&config);
+    let mut trainer = GpuTrainer::new(&gpu.ctx, config.clone(), &dataset).unwrap();
+    let mut average: Vec<f64> = convert(&block_on(trainer.read_params()).unwrap().0);
+    let before = block_on(trainer.samples()).unwrap();
+    let params = EmaParams {
+        count: average.len() as u32,
+        decay,
+        _pad: [0; 2],
+    };
+    for _ in 0..5 {
+        trainer.train(1).unwrap();
+        let (gen_params, _) = block_on(trainer.read_params()).unwrap();
+        livegan::cpu::ema::ema(&params, &convert::<f32, f64>(&gen_params), &mut average);
+    }
+    let gpu_average = block_on(trainer.read_gen_average()).unwrap().expect("an average");
+    let (gen_params, _) = block_on(trainer.read_params()).unwrap();
+    let tolerance = 20.0 / 16_777_216.0;
+    let mut apart = 0.0f64;
+    for (i, (&got, &want)) in gpu_average.iter().zip(&average).enumerate() {
+        assert!(
+            (f64::from(got) - want).abs() <= tolerance,
+            "average[{i}]: {got} vs {want}"
+        );
+        apart = apart.max((f64::from(gen_params[i]) - want).abs());
+    }
+    assert!(
+        apart > 100.0 * tolerance,
+        "the average lags the parameters: {apart}"
+    );
+    // The preview comes from the average: a trainer without one, on the
+    // same seed, draws different samples after the same 5 iterations, and
+    // the same ones before any.
+    let mut plain = GpuTrainer::new(&gpu.ctx, small_config(DatasetKind::Ring8), &dataset).unwrap();
+    assert_eq!(block_on(plain.samples()).unwrap(), before);
+    plain.train(5).unwrap();
+    assert_ne!(
+        block_on(plain.samples()).unwrap(),
+        block_on(trainer.samples()).unwrap()
+    );
 }

@@ -18,6 +18,7 @@ const MODEL_INPUTS = [
   { field: 'batchSize', label: 'batch size' },
   { field: 'discSteps', label: 'D steps per G step' },
   { field: 'loss', label: 'loss' },
+  { field: 'genEma', label: 'sample from G average (decay)' },
   { field: 'latentSize', label: 'latent size' },
   { field: 'genHidden', label: 'G hidden widths' },
   { field: 'discHidden', label: 'D hidden widths' },

@@ -32,6 +32,7 @@ export const MODEL_KEYS = {
   eps: 'eps',
   sampleCount: 'samples',
   loss: 'loss',
+  genEma: 'ema',
 };
 
 export const VIEW_FIELDS = [

@@ -11,6 +11,7 @@ use crate::gpu::pipelines::Pipelines;
 use crate::gpu::program::{Op, Ops, Program};
 use crate::gpu::readback::read;
 use crate::kernels::adam::{Adam, AdamBuffers, AdamParams};
+use crate::kernels::ema::{Ema, EmaBuffers, EmaParams};
 use crate::kernels::gather::{Gather, GatherBuffers, GatherParams};
 use crate::kernels::gemm::{GemmBuffers, GemmSpec, GemmTiling, Strided};
 use crate::kernels::loss::{
@@ -304,6 +305,44 @@ pub async fn check_adam(
         });
     }
     Ok(report.unwrap_or_else(|| compare("adam", &[], &[], |_| 0.0)))
+}
+
+/// The moving-average kernel vs its twin on `count` values (plus the
+/// buffer's padding, which must stay zero) at a decay of `decay`.
+pub async fn check_ema(
+    ctx: &GpuContext,
+    pipelines: &Pipelines,
+    count: usize,
+    decay: f32,
+) -> Result<Report, Error> {
+    let params = EmaParams {
+        count: count as u32,
+        decay,
+        _pad: [0; 2],
+    };
+    let values = test_values(30, count, -1.0, 1.0);
+    let average = test_values(31, count, -1.0, 1.0);
+    let values_buf = buffers::storage_init(ctx, "params", &values)?;
+    let average_buf = buffers::storage_init(ctx, "average", &average)?;
+    let buffers = EmaBuffers {
+        params: &values_buf,
+        average: &average_buf,
+    };
+    run_op(ctx, pipelines, Op::new("check", &Ema, params, buffers));
+    let mut reference: Vec<f64> = convert(&average);
+    cpu::ema::ema(&params, &convert(&values), &mut reference);
+    // Padding to the next multiple of 4 is read too: it must come back 0.
+    let padded = count.next_multiple_of(4);
+    reference.resize(padded, 0.0);
+    let gpu = read::<f32>(ctx, &average_buf, 0, padded).await?;
+    // Two products and a sum of values below 1 in size, each rounded once
+    // (or fused): 4 units of f32 rounding.
+    Ok(compare(
+        &format!("ema count {count} decay {decay}"),
+        &gpu,
+        &reference,
+        |_| 4.0 * U,
+    ))
 }
 
 fn random_params(seed: u32, counter_offset: u32) -> RandomParams {

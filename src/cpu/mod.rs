@@ -3,6 +3,7 @@
 
 pub mod activation;
 pub mod adam;
+pub mod ema;
 pub mod gather;
 pub mod gemm;
 pub mod hash;

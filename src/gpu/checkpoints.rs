@@ -28,6 +28,9 @@ pub fn start_save(trainer: &GpuTrainer) -> impl Future<Output = Result<Checkpoin
         })
         .chain([start(counters, 4)])
         .collect();
+    let average = trainer
+        .gen_average()
+        .map(|buffer| start(buffer, generator.layout.param_count));
     let config = trainer.config().clone();
     let iteration = trainer.iterations();
     async move {
@@ -52,12 +55,17 @@ pub fn start_save(trainer: &GpuTrainer) -> impl Future<Output = Result<Checkpoin
         let (Some(generator), Some(discriminator)) = (states.next(), states.next()) else {
             return Err(Error::Readback("a network's state read back short".into()));
         };
+        let gen_average = match average {
+            Some(read) => Some(read.floats().await?),
+            None => None,
+        };
         Ok(Checkpoint {
             config,
             iteration,
             counters,
             generator,
             discriminator,
+            gen_average,
         })
     }
 }
@@ -91,6 +99,9 @@ pub async fn restore(
     }
     ctx.queue
         .write_buffer(counters, 0, bytemuck::cast_slice(&checkpoint.counters));
+    if let (Some(buffer), Some(values)) = (trainer.gen_average(), &checkpoint.gen_average) {
+        ctx.queue.write_buffer(buffer, 0, bytemuck::cast_slice(values));
+    }
     trainer.resume_at(checkpoint.iteration);
     Ok(trainer)
 }

