@@ -42,7 +42,7 @@ async fn gemm_all_forms_match_twin() {
 }
 
 #[wasm_bindgen_test]
-async fn loss_adam_ema_normals_and_gather_match_twins() {
+async fn loss_adam_ema_softmax_normals_and_gather_match_twins() {
     let (ctx, pipelines) = gpu().await;
     for size in checks::SIZES {
         checks::check_loss(&ctx, &pipelines, size, 0.1)
@@ -54,6 +54,10 @@ async fn loss_adam_ema_normals_and_gather_match_twins() {
             .unwrap()
             .assert_passed();
         checks::check_ema(&ctx, &pipelines, size, 0.999)
+            .await
+            .unwrap()
+            .assert_passed();
+        checks::check_softmax_ce(&ctx, &pipelines, size, 10)
             .await
             .unwrap()
             .assert_passed();

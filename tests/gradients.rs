@@ -138,3 +138,37 @@ fn f32_and_f64_references_agree() {
         assert!((a - b).abs() < 1e-5, "{a} vs {b}");
     }
 }
+
+#[test]
+fn softmax_cross_entropy_gradient_matches_finite_differences() {
+    use livegan::cpu::softmax_ce::softmax_ce;
+    use livegan::kernels::softmax_ce::SoftmaxCeParams;
+    let (rows, classes) = (30usize, 10usize);
+    let params = SoftmaxCeParams {
+        rows: rows as u32,
+        classes: classes as u32,
+        _pad: [0; 2],
+    };
+    let logits: Vec<f64> = convert(&livegan::checks::test_values(41, rows * classes, -6.0, 6.0));
+    let labels: Vec<u32> = (0..rows as u32).map(|row| (row * 3) % classes as u32).collect();
+    // The batch-mean loss the kernel's gradient belongs to.
+    let mean_loss = |logits: &[f64]| {
+        let mut grads = vec![0.0; rows * classes];
+        let mut stats = vec![[0.0; 2]; rows];
+        softmax_ce(&params, logits, &labels, &mut grads, &mut stats);
+        stats.iter().map(|row| row[0]).sum::<f64>() / rows as f64
+    };
+    let mut analytic = vec![0.0; rows * classes];
+    softmax_ce(
+        &params,
+        &logits,
+        &labels,
+        &mut analytic,
+        &mut vec![[0.0; 2]; rows],
+    );
+    assert_close("softmax cross-entropy", &analytic, |i, h| {
+        let mut moved = logits.clone();
+        moved[i] += h;
+        mean_loss(&moved)
+    });
+}

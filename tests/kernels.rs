@@ -69,6 +69,27 @@ fn ema_matches_twin() {
 }
 
 #[test]
+fn softmax_ce_matches_twin() {
+    let Some(gpu) = gpu() else { return };
+    for rows in checks::SIZES {
+        for classes in [1, 3, 10] {
+            block_on(checks::check_softmax_ce(&gpu.ctx, &gpu.pipelines, rows, classes))
+                .unwrap()
+                .assert_passed();
+        }
+    }
+    // More rows than the capped grid has invocations: the grid-stride loop.
+    block_on(checks::check_softmax_ce(
+        &gpu.ctx,
+        &gpu.pipelines,
+        checks::PAST_GRID_ITEMS,
+        2,
+    ))
+    .unwrap()
+    .assert_passed();
+}
+
+#[test]
 fn normals_match_twin() {
     let Some(gpu) = gpu() else { return };
     for count in checks::SIZES.into_iter().chain([checks::PAST_GRID_QUADS]) {

@@ -19,6 +19,7 @@ use crate::kernels::loss::{
     LossBuffers, LossParams,
 };
 use crate::kernels::normal::{Normal, NormalBuffers, NormalParams, RandomParams};
+use crate::kernels::softmax_ce::{SoftmaxCe, SoftmaxCeBuffers, SoftmaxCeParams};
 use crate::kernels::{MAX_GRID_WORKGROUPS, WORKGROUP_SIZE};
 use crate::layout::{Activation, LayerShape};
 use crate::streams::Counter;
@@ -345,6 +346,57 @@ pub async fn check_ema(
     ))
 }
 
+/// The softmax cross-entropy kernel vs its twin on `rows` rows of
+/// `classes` logits, with labels that cycle through every class.
+pub async fn check_softmax_ce(
+    ctx: &GpuContext,
+    pipelines: &Pipelines,
+    rows: usize,
+    classes: usize,
+) -> Result<Report, Error> {
+    let params = SoftmaxCeParams {
+        rows: rows as u32,
+        classes: classes as u32,
+        _pad: [0; 2],
+    };
+    // Up to ±40 apart: exp would overflow f32 without the max subtracted.
+    let logits = test_values(40, rows * classes, -40.0, 40.0);
+    let labels: Vec<u32> = (0..rows as u32)
+        .map(|row| (row * 7 + 3) % classes as u32)
+        .collect();
+    let logits_buf = buffers::storage_init(ctx, "logits", &logits)?;
+    let labels_buf = buffers::storage_init(ctx, "labels", &labels)?;
+    let grads_buf = buffers::storage(ctx, "logit grads", rows * classes)?;
+    let stats_buf = buffers::storage(ctx, "row stats", rows * 2)?;
+    let buffers = SoftmaxCeBuffers {
+        logits: &logits_buf,
+        labels: &labels_buf,
+        logit_grads: &grads_buf,
+        row_stats: &stats_buf,
+    };
+    run_op(ctx, pipelines, Op::new("check", &SoftmaxCe, params, buffers));
+    let gpu_grads = read::<f32>(ctx, &grads_buf, 0, rows * classes).await?;
+    let gpu_stats = read::<f32>(ctx, &stats_buf, 0, rows * 2).await?;
+    let mut grads = vec![0.0f64; rows * classes];
+    let mut stats = vec![[0.0f64; 2]; rows];
+    cpu::softmax_ce::softmax_ce(&params, &convert(&logits), &labels, &mut grads, &mut stats);
+    let stats: Vec<f64> = stats.into_iter().flatten().collect();
+    let name = format!("softmax_ce rows {rows} classes {classes}");
+    let grads_report = compare(&format!("{name} grads"), &gpu_grads, &grads, |_| {
+        2f64.powi(-20) / rows as f64
+    });
+    // Losses within their tolerance; correctness flags exactly (the random
+    // logits have no near-ties at this spread).
+    let stats_report = compare(&format!("{name} stats"), &gpu_stats, &stats, |i| {
+        if i % 2 == 0 {
+            2f64.powi(-20) * (1.0 + stats[i].abs())
+        } else {
+            f64::MIN_POSITIVE
+        }
+    });
+    Ok(grads_report.merge(stats_report))
+}
+
 fn random_params(seed: u32, counter_offset: u32) -> RandomParams {
     RandomParams {
         seed,
@@ -555,6 +607,9 @@ pub const PAST_GRID_QUADS: usize = 4 * (WORKGROUP_SIZE * MAX_GRID_WORKGROUPS) as
 /// Rows of 784 values past what one launch of the gather's capped grid
 /// covers (one value per invocation).
 pub const PAST_GRID_ROWS: usize = (WORKGROUP_SIZE * MAX_GRID_WORKGROUPS) as usize / 784 + 3;
+
+/// One item per invocation past the capped grid (grid-stride loops).
+pub const PAST_GRID_ITEMS: usize = (WORKGROUP_SIZE * MAX_GRID_WORKGROUPS) as usize + 5;
 
 /// Sizes the element-wise kernels are checked at.
 pub const SIZES: [usize; 6] = [1, 7, 63, 65, 100, 784];

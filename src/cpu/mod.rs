@@ -11,3 +11,4 @@ pub mod loss;
 pub mod normal;
 pub mod real;
 pub mod render;
+pub mod softmax_ce;

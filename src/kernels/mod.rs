@@ -16,8 +16,9 @@ pub mod gemm;
 pub mod loss;
 pub mod normal;
 pub mod render;
+pub mod softmax_ce;
 
-/// `@workgroup_size` of the 1-D kernels (normal, gather, adam, loss). The
+/// `@workgroup_size` of the 1-D kernels (normal, gather, adam, ema, loss, softmax_ce). The
 /// shaders see it as `WORKGROUP_SIZE`, a line `source()` writes before them.
 pub const WORKGROUP_SIZE: u32 = 256;
 /// Grid-stride kernels launch at most this many workgroups and loop over the
@@ -185,5 +186,6 @@ pub fn all() -> Vec<KernelFacts> {
         KernelFacts::of::<ema::Ema>(),
         KernelFacts::of::<normal::Normal>(),
         KernelFacts::of::<gather::Gather>(),
+        KernelFacts::of::<softmax_ce::SoftmaxCe>(),
     ]
 }
