@@ -1,6 +1,7 @@
 //! Errors a person can act on: each names what failed and, where it helps,
 //! what to do about it.
 
+use crate::classifier::file::ClassifierFileError;
 use crate::config::{ConfigError, ConfigParseError};
 use crate::data::mnist::IdxError;
 
@@ -12,6 +13,8 @@ pub enum Error {
     ConfigParse(#[from] ConfigParseError),
     #[error("MNIST images: {0}")]
     Mnist(#[from] IdxError),
+    #[error("MNIST classifier: {0}")]
+    Classifier(#[from] ClassifierFileError),
     #[error("the dataset is {dataset} but {problem}")]
     DatasetMismatch { dataset: &'static str, problem: String },
     #[error(

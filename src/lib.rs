@@ -7,6 +7,7 @@
 pub mod bench;
 pub mod checkpoint;
 pub mod checks;
+pub mod classifier;
 pub mod config;
 pub mod cpu;
 pub mod data;

@@ -37,13 +37,15 @@ impl Canvas {
     }
 }
 
-/// Images of `side`² pixels in [-1, 1], up to 64 of them, as an 8×8 grid,
-/// each pixel drawn `zoom`× with a 1-pixel gap (white strokes on black).
-pub fn digit_grid(samples: &[f32], side: usize, zoom: usize) -> Canvas {
+/// Images of `side`² pixels in [-1, 1] as a grid `columns` wide, each
+/// pixel drawn `zoom`× with a 1-pixel gap (white strokes on black).
+pub fn digit_grid(samples: &[f32], side: usize, zoom: usize, columns: usize) -> Canvas {
     let cell = side * zoom + 2;
-    let mut canvas = Canvas::new(8 * cell + 2, 8 * cell + 2, [40, 40, 48]);
-    for (index, image) in samples.chunks_exact(side * side).take(64).enumerate() {
-        let (cx, cy) = (2 + (index % 8) * cell, 2 + (index / 8) * cell);
+    let count = samples.len() / (side * side);
+    let rows = count.div_ceil(columns).max(1);
+    let mut canvas = Canvas::new(columns * cell + 2, rows * cell + 2, [40, 40, 48]);
+    for (index, image) in samples.chunks_exact(side * side).enumerate() {
+        let (cx, cy) = (2 + (index % columns) * cell, 2 + (index / columns) * cell);
         for (p, &value) in image.iter().enumerate() {
             let level = ((value.clamp(-1.0, 1.0) + 1.0) * 127.5).round() as u8;
             for dy in 0..zoom {
@@ -99,7 +101,7 @@ mod tests {
     fn digit_grid_places_pixels_by_value() {
         let mut images = vec![-1.0f32; 2 * 4];
         images[4] = 1.0; // first pixel of the second image
-        let canvas = digit_grid(&images, 2, 1);
+        let canvas = digit_grid(&images, 2, 1, 8);
         let cell = 2 + 2;
         assert_eq!(canvas.pixels[2 * canvas.width + 2], [0; 3]);
         assert_eq!(canvas.pixels[2 * canvas.width + 2 + cell], [255; 3]);

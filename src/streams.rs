@@ -17,6 +17,10 @@ pub const INIT_GEN: u32 = 5;
 pub const INIT_DISC: u32 = 6;
 /// Points of a 2-D dataset.
 pub const DATASET: u32 = 7;
+/// Initial parameters of the MNIST classifier.
+pub const INIT_CLASSIFIER: u32 = 8;
+/// The order of the classifier's training images; counter = epoch.
+pub const CLASSIFIER_ORDER: u32 = 9;
 
 /// Index into the GPU counters buffer (`Counters` in shaders/loss.wgsl).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

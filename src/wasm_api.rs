@@ -34,6 +34,7 @@ use crate::error::Error;
 use crate::gpu::canvas::CanvasTarget;
 use crate::gpu::checkpoints;
 use crate::gpu::context::GpuContext;
+use crate::gpu::judge::DigitJudge;
 use crate::gpu::render::DrawOptions;
 use crate::gpu::trainer::{GpuTrainer, MAX_ITERATIONS_PER_CALL};
 use crate::js_values::{byte_array, describe, number, options_object, short_string, whole_number};
@@ -164,6 +165,8 @@ fn read_config(config: &JsValue) -> Result<Config, Error> {
 pub struct Trainer {
     inner: Rc<RefCell<GpuTrainer>>,
     canvas: RefCell<Option<CanvasTarget>>,
+    /// The MNIST classifier, once `attachClassifier` gave it.
+    judge: Rc<RefCell<Option<DigitJudge>>>,
 }
 
 #[wasm_bindgen]
@@ -238,6 +241,7 @@ impl Trainer {
         Trainer {
             inner: Rc::new(RefCell::new(trainer)),
             canvas: RefCell::new(None),
+            judge: Rc::new(RefCell::new(None)),
         }
     }
 }
@@ -356,18 +360,42 @@ impl Trainer {
         })
     }
 
-    /// Resolves to how the generated samples cover the data's modes (the
-    /// PacGAN protocol on the `sampleCount` fixed samples): `{modesCovered,
-    /// modeCount, highQuality, reverseKl, perMode}`, or to null for data
-    /// without modes (MNIST).
+    /// Gives an MNIST trainer the classifier that judges its digits: the
+    /// bytes of `www/models/mnist-classifier.bin` (a `Uint8Array` or
+    /// `ArrayBuffer`). A damaged or foreign file, or a trainer on other
+    /// data, throws with what is wrong and leaves the trainer as it was.
+    #[wasm_bindgen(js_name = attachClassifier)]
+    pub fn attach_classifier(&self, classifier: JsValue) -> Result<(), JsError> {
+        let bytes = byte_array(&classifier, "classifier")
+            .map_err(js_error)?
+            .ok_or_else(|| js_error("attachClassifier(classifier): classifier is missing; pass the bytes of mnist-classifier.bin"))?;
+        let judge = DigitJudge::for_trainer(&self.inner.borrow(), &bytes).map_err(js_error)?;
+        *self.judge.borrow_mut() = Some(judge);
+        Ok(())
+    }
+
+    /// Resolves to how good the `sampleCount` fixed samples are. 2-D data:
+    /// how they cover the modes (the PacGAN protocol), `{modesCovered,
+    /// modeCount, highQuality, reverseKl, perMode}`. MNIST, once a
+    /// classifier is attached: `{samples, inceptionScore, classHistogram,
+    /// confidentShare, frechetDistance}`; without one, null.
     pub fn quality(&self) -> js_sys::Promise {
         let inner = self.inner.clone();
+        let judge = self.judge.clone();
         let mixture = inner.borrow().config().dataset.info().mixture;
-        let pending = mixture.map(|_| inner.borrow().start_samples());
+        let Some(mixture) = mixture else {
+            let pending = judge.borrow().as_ref().map(|judge| judge.start(&inner.borrow()));
+            return wasm_bindgen_futures::future_to_promise(async move {
+                let Some(pending) = pending else {
+                    return Ok(JsValue::NULL);
+                };
+                let readout = pending.readout().await.map_err(|e| JsValue::from(js_error(e)))?;
+                let verdict = judge.borrow().as_ref().map(|judge| judge.verdict(&readout));
+                Ok(verdict.map_or(JsValue::NULL, |verdict| to_js(&verdict)))
+            });
+        };
+        let pending = inner.borrow().start_samples();
         wasm_bindgen_futures::future_to_promise(async move {
-            let (Some(mixture), Some(pending)) = (mixture, pending) else {
-                return Ok(JsValue::NULL);
-            };
             let raw = pending.floats().await.map_err(|e| JsValue::from(js_error(e)))?;
             let samples = inner.borrow().to_data_coordinates(raw);
             Ok(to_js(&mode_coverage(&mixture(), &samples)))

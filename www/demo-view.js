@@ -81,12 +81,7 @@ export class DemoView {
     this.qualityText = element('figcaption', 'gd-quality-text', this.qualityBox);
     this.modeBars = element('div', 'gd-mode-bars', this.qualityBox);
     this.modeBars.setAttribute('aria-hidden', 'true');
-    element(
-      'p',
-      'gd-quality-note',
-      this.qualityBox,
-      'High quality: within 3σ of the nearest mode. Bars: high-quality samples per mode.',
-    );
+    this.qualityNote = element('p', 'gd-quality-note', this.qualityBox);
     const chartsBox = element('div', 'gd-charts', side);
     this.chartsBox = chartsBox;
     this.charts = new StatsCharts(element('div', 'gd-chart', chartsBox), element('div', 'gd-chart', chartsBox));
@@ -258,25 +253,51 @@ export class DemoView {
     this.root.dataset.framesPerSecond = framesPerSecond.toFixed(2);
   }
 
-  // `quality`: `trainer.quality()`'s answer; null hides the panel.
+  // `quality`: `trainer.quality()`'s answer (mode coverage for 2-D data,
+  // the classifier's verdict for digits); null hides the panel.
   showQuality(quality) {
     this.qualityBox.hidden = !quality;
     if (!quality) return;
+    if (quality.classHistogram) {
+      this.showDigitQuality(quality);
+      return;
+    }
     const { modesCovered, modeCount, highQuality, reverseKl, perMode } = quality;
     const kl = reverseKl === null ? '–' : reverseKl.toFixed(3);
     this.qualityText.textContent =
       `Modes ${modesCovered}/${modeCount} · ${(100 * highQuality).toFixed(1)} % high quality · reverse KL ${kl}`;
-    while (this.modeBars.children.length > perMode.length) this.modeBars.lastChild.remove();
-    while (this.modeBars.children.length < perMode.length) element('span', 'gd-mode-bar', this.modeBars);
-    const most = Math.max(1, ...perMode);
-    perMode.forEach((count, index) => {
+    this.qualityNote.textContent = 'High quality: within 3σ of the nearest mode. Bars: high-quality samples per mode.';
+    this.showBars(perMode, (count, index) => `mode ${index + 1}: ${count} high-quality samples`);
+    this.root.dataset.modesCovered = String(modesCovered);
+    this.root.dataset.highQuality = highQuality.toFixed(4);
+  }
+
+  showDigitQuality({ samples, inceptionScore, classHistogram, confidentShare, frechetDistance }) {
+    this.qualityText.textContent =
+      `Inception Score ${inceptionScore.toFixed(2)} · ${(100 * confidentShare).toFixed(0)} % confident · ` +
+      `Fréchet distance ${frechetDistance.toFixed(1)}`;
+    this.qualityNote.textContent =
+      `Read by an MNIST classifier on the ${samples} samples. Inception Score: 1 to 10, higher is better; ` +
+      `confident: top class ≥ 90 %; Fréchet distance from the test digits' features: lower is better. ` +
+      `Bars: samples read as 0 to 9.`;
+    this.showBars(classHistogram, (count, digit) => `${digit}: ${count} samples`, true);
+    this.root.dataset.inceptionScore = inceptionScore.toFixed(3);
+  }
+
+  // One bar per entry of `counts`, scaled to the largest; `labelled` writes
+  // each bar's index under it (the digits).
+  showBars(counts, title, labelled = false) {
+    this.modeBars.classList.toggle('gd-labelled-bars', labelled);
+    while (this.modeBars.children.length > counts.length) this.modeBars.lastChild.remove();
+    while (this.modeBars.children.length < counts.length) element('span', 'gd-mode-bar', this.modeBars);
+    const most = Math.max(1, ...counts);
+    counts.forEach((count, index) => {
       const bar = this.modeBars.children[index];
       bar.style.height = `${(100 * count) / most}%`;
       bar.classList.toggle('gd-mode-missed', count === 0);
-      bar.title = `mode ${index + 1}: ${count} high-quality samples`;
+      bar.title = title(count, index);
+      bar.dataset.label = String(index);
     });
-    this.root.dataset.modesCovered = String(modesCovered);
-    this.root.dataset.highQuality = highQuality.toFixed(4);
   }
 
   // The panel shows the setting (auto with its current target); the

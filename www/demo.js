@@ -3,7 +3,7 @@
 // links). What it shows lives in demo-view.js.
 
 import { loadEngine, webgpuSupport } from './engine.js';
-import { loadMnist } from './mnist.js';
+import { loadClassifier, loadMnist } from './mnist.js';
 import { DemoView } from './demo-view.js';
 import { chooseSteps } from './steps.js';
 import { checkHealth } from './health.js';
@@ -157,7 +157,11 @@ export class GanDemo {
     this.ui.controls.setValues(config, this.view, this.Trainer.defaults(config.dataset));
     this.ui.showDataset(config.dataset);
     let images;
+    let classifier = null;
     if (config.dataset === 'mnist') {
+      // Alongside the images; the digits' quality waits for it, training does not.
+      classifier = loadClassifier();
+      classifier.catch(() => {});
       try {
         images = await loadMnist(({ phase, fraction }) => replaced() || this.ui.status(`${phase}…`, fraction));
       } catch (error) {
@@ -213,6 +217,7 @@ export class GanDemo {
     if (saved) this.notice(saved.notice ?? `Loaded ${saved.name}: training goes on from iteration ${saved.iteration}.`);
     else if (reason) this.notice(`New model: training restarted (${reason}).`);
     this.drawOnce();
+    if (classifier) this.attachClassifier(trainer, classifier);
     this.measureQuality(performance.now());
     if (wasPlaying) this.play();
     else this.ui.setPlaying(false);
@@ -260,8 +265,23 @@ export class GanDemo {
     this.schedule();
   }
 
-  // Reads the samples back (no frame waits for it) and shows how they
-  // cover the data's modes; nothing for data without modes.
+  // Gives an MNIST trainer its judge once the classifier has arrived; the
+  // digits train on without one, and the page says why quality is missing.
+  attachClassifier(trainer, download) {
+    download
+      .then((bytes) => {
+        if (trainer !== this.trainer) return;
+        trainer.attachClassifier(bytes);
+        this.lastQuality = -Infinity;
+        this.measureQuality(performance.now());
+      })
+      .catch((error) => {
+        if (trainer === this.trainer) this.notice(`Digit quality is not shown: ${error.message}`);
+      });
+  }
+
+  // Reads the samples back (no frame waits for it) and shows how good they
+  // are: mode coverage for 2-D data, the classifier's verdict for digits.
   measureQuality(time) {
     if (this.measuring || time - this.lastQuality < QUALITY_INTERVAL_MS) return;
     this.lastQuality = time;

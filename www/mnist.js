@@ -7,6 +7,26 @@ const IMAGE_BYTES = IMAGE_SIDE * IMAGE_SIDE;
 const downloads = new Map();
 
 export const MNIST_URL = new URL('./data/train-images-idx3-ubyte.gz', import.meta.url).href;
+// The classifier that judges generated digits (`livegan-cli classifier`).
+export const CLASSIFIER_URL = new URL('./models/mnist-classifier.bin', import.meta.url).href;
+let classifierDownload = null;
+
+// Resolves to the classifier file's bytes (checked by the engine when a
+// trainer takes them); one download per page.
+export function loadClassifier(url = CLASSIFIER_URL) {
+  if (!classifierDownload) {
+    classifierDownload = fetch(url).then(async (response) => {
+      if (!response.ok) {
+        throw new Error(`the digit classifier could not be downloaded: ${response.status} ${response.statusText} for ${url}`);
+      }
+      return new Uint8Array(await response.arrayBuffer());
+    });
+    classifierDownload.catch(() => {
+      classifierDownload = null;
+    });
+  }
+  return classifierDownload;
+}
 
 // Resolves to the IDX bytes. `onProgress({ phase, fraction })` is called
 // while downloading (fraction of bytes, when the size is known) and

@@ -289,6 +289,16 @@ impl GpuTrainer {
         }
     }
 
+    /// Encodes the generator on the fixed preview latents, into the
+    /// samples buffer (`samples_buffer`).
+    pub fn encode_preview(&self, encoder: &mut wgpu::CommandEncoder) {
+        let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
+            label: Some("samples"),
+            timestamp_writes: None,
+        });
+        self.preview.encode(&mut pass);
+    }
+
     /// Runs the generator on the fixed preview latents and starts reading
     /// the S × X result back.
     pub fn start_samples(&self) -> PendingRead {
@@ -298,13 +308,7 @@ impl GpuTrainer {
             .create_command_encoder(&wgpu::CommandEncoderDescriptor {
                 label: Some("samples"),
             });
-        {
-            let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
-                label: Some("samples"),
-                timestamp_writes: None,
-            });
-            self.preview.encode(&mut pass);
-        }
+        self.encode_preview(&mut encoder);
         let len = self.config.sample_count as u64 * self.config.sample_width() as u64;
         PendingRead::start(&self.ctx, encoder, &self.samples, 0, len * 4)
     }

@@ -102,7 +102,32 @@ test('MNIST downloads with progress, trains and draws digits', { timeout: 240_00
     return Math.sqrt(squares / n - (sum / n) ** 2);
   });
   assert.ok(realSpread > 30, `the real digits are drawn: spread ${realSpread}`);
-  assert.equal(await page.locator('.gd-quality').isVisible(), false, 'no mode coverage for digits');
+  // The classifier's verdict on the samples, live: a bar per digit.
+  await page.waitForFunction(() => document.querySelector('.gan-demo').dataset.inceptionScore !== undefined);
+  assert.match(
+    await page.locator('.gd-quality-text').innerText(),
+    /^Inception Score \d+\.\d\d · \d+ % confident · Fréchet distance \d+\.\d$/,
+  );
+  assert.equal(await page.locator('.gd-labelled-bars .gd-mode-bar').count(), 10, 'a bar per digit');
+  const score = Number(await page.evaluate(() => document.querySelector('.gan-demo').dataset.inceptionScore));
+  assert.ok(score >= 1 && score <= 10, `an Inception Score: ${score}`);
+  await page.close();
+});
+
+test('without the digit classifier MNIST trains on and the page says why quality is missing', { timeout: 240_000 }, async () => {
+  const page = await session.browser.newPage();
+  await page.route('**/models/mnist-classifier.bin', (route) => route.fulfill({ status: 404, body: 'gone' }));
+  await page.goto(`${session.server.url}#${SMALL_MNIST}`);
+  await waitForIterations(page, 3);
+  await page.waitForFunction(() => document.querySelector('.gd-notice').textContent.includes('Digit quality'));
+  assert.match(
+    await page.locator('.gd-notice').innerText(),
+    /Digit quality is not shown: the digit classifier could not be downloaded: 404/,
+  );
+  const before = Number((await demoState(page)).iteration);
+  await page.waitForTimeout(3000);
+  assert.ok(Number((await demoState(page)).iteration) > before, 'training goes on');
+  assert.equal(await page.locator('.gd-quality').isVisible(), false);
   await page.close();
 });
 

