@@ -79,6 +79,9 @@ pub struct Config {
     /// from; 0: none (samples come from G itself).
     #[serde(serialize_with = "shortest_f32")]
     pub gen_ema: f32,
+    /// Dropout rate on every hidden layer of D while it trains (0: none).
+    #[serde(serialize_with = "shortest_f32")]
+    pub disc_dropout: f32,
     /// One-sided label smoothing: real targets become 1 - labelSmoothing.
     #[serde(serialize_with = "shortest_f32")]
     pub label_smoothing: f32,
@@ -106,6 +109,7 @@ impl Default for Config {
             disc_steps: 1,
             loss: GanLoss::Bce,
             gen_ema: 0.0,
+            disc_dropout: 0.0,
             label_smoothing: 0.0,
             seed: 0,
             sample_count: 64,
@@ -247,6 +251,11 @@ impl Config {
                 },
             ),
             field("genEma", Float(self.gen_ema), float(0.0, true, 1.0, false)),
+            field(
+                "discDropout",
+                Float(self.disc_dropout),
+                float(0.0, true, 0.9, true),
+            ),
             field(
                 "labelSmoothing",
                 Float(self.label_smoothing),

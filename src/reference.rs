@@ -8,6 +8,7 @@
 use crate::config::Config;
 use crate::cpu::activation::{activate, activation_grad};
 use crate::cpu::adam::adam;
+use crate::cpu::dropout::dropout;
 use crate::cpu::gather::gather;
 use crate::cpu::loss::{StatsRow, loss};
 use crate::cpu::normal::normals;
@@ -16,6 +17,7 @@ use crate::data::Dataset;
 use crate::gpu::stats::STATS_CAPACITY;
 use crate::init::init_params;
 use crate::kernels::adam::AdamParams;
+use crate::kernels::dropout::DropoutParams;
 use crate::kernels::gather::GatherParams;
 use crate::kernels::loss::{LOSS_MODE_DISC, LOSS_MODE_GEN, LossParams};
 use crate::kernels::normal::RandomParams;
@@ -71,11 +73,26 @@ pub fn linear_backward<F: Real>(
 
 /// Activations of every layer of an MLP on `rows` samples.
 pub fn mlp_forward<F: Real>(layout: &NetworkLayout, params: &[F], input: &[F], rows: usize) -> Vec<Vec<F>> {
+    mlp_forward_masked(layout, params, input, rows, &[])
+}
+
+/// `mlp_forward` with hidden layer l's activations multiplied by
+/// `masks[l]` (0 where dropped, 1 / (1 − rate) where kept); no masks: none.
+pub fn mlp_forward_masked<F: Real>(
+    layout: &NetworkLayout,
+    params: &[F],
+    input: &[F],
+    rows: usize,
+    masks: &[Vec<F>],
+) -> Vec<Vec<F>> {
     let mut acts: Vec<Vec<F>> = Vec::with_capacity(layout.layers.len());
     for (l, layer) in layout.layers.iter().enumerate() {
         let mut out = vec![F::zero(); rows * layer.outputs];
         let inp = if l == 0 { input } else { &acts[l - 1] };
         linear_forward(&mut out, inp, params, layer, rows);
+        if let Some(mask) = masks.get(l) {
+            out.iter_mut().zip(mask).for_each(|(value, &m)| *value *= m);
+        }
         acts.push(out);
     }
     acts
@@ -91,9 +108,25 @@ pub fn mlp_backward<F: Real>(
     d_output: &[F],
     rows: usize,
 ) -> (Vec<F>, Vec<F>) {
+    mlp_backward_masked(layout, params, input, acts, d_output, rows, &[])
+}
+
+/// `mlp_backward` after `mlp_forward_masked` with the same masks.
+pub fn mlp_backward_masked<F: Real>(
+    layout: &NetworkLayout,
+    params: &[F],
+    input: &[F],
+    acts: &[Vec<F>],
+    d_output: &[F],
+    rows: usize,
+    masks: &[Vec<F>],
+) -> (Vec<F>, Vec<F>) {
     let mut dparams = vec![F::zero(); layout.param_count];
     let mut d_act = d_output.to_vec();
     for (l, layer) in layout.layers.iter().enumerate().rev() {
+        if let Some(mask) = masks.get(l) {
+            d_act.iter_mut().zip(mask).for_each(|(grad, &m)| *grad *= m);
+        }
         let dy: Vec<F> = d_act
             .iter()
             .zip(&acts[l])
@@ -195,7 +228,8 @@ impl<F: Real> ReferenceGan<F> {
             .unwrap_or_default();
         let mut input = real.to_vec();
         input.extend_from_slice(&fake);
-        let acts = mlp_forward(&self.disc_layout, disc_params, &input, 2 * b);
+        let masks = self.disc_masks(Counter::DiscUpdates, 2 * b);
+        let acts = mlp_forward_masked(&self.disc_layout, disc_params, &input, 2 * b, &masks);
         let mut logit_grads = vec![F::zero(); 2 * b];
         let mut stats = [StatsRow::default()];
         let mut counters = [0; 4];
@@ -207,7 +241,15 @@ impl<F: Real> ReferenceGan<F> {
             &mut logit_grads,
             &mut stats,
         );
-        let (grads, _) = mlp_backward(&self.disc_layout, disc_params, &input, &acts, &logit_grads, 2 * b);
+        let (grads, _) = mlp_backward_masked(
+            &self.disc_layout,
+            disc_params,
+            &input,
+            &acts,
+            &logit_grads,
+            2 * b,
+            &masks,
+        );
         Objective {
             loss: stats[0].disc_loss,
             grads,
@@ -220,7 +262,8 @@ impl<F: Real> ReferenceGan<F> {
         let b = self.batch();
         let gen_acts = mlp_forward(&self.gen_layout, gen_params, z, b);
         let fake = &gen_acts[gen_acts.len() - 1];
-        let disc_acts = mlp_forward(&self.disc_layout, disc_params, fake, b);
+        let masks = self.disc_masks(Counter::GenUpdates, b);
+        let disc_acts = mlp_forward_masked(&self.disc_layout, disc_params, fake, b, &masks);
         let mut logit_grads = vec![F::zero(); b];
         let mut stats = [StatsRow::default()];
         let mut counters = [0; 4];
@@ -232,13 +275,52 @@ impl<F: Real> ReferenceGan<F> {
             &mut logit_grads,
             &mut stats,
         );
-        let (_, d_fake) = mlp_backward(&self.disc_layout, disc_params, fake, &disc_acts, &logit_grads, b);
+        let (_, d_fake) = mlp_backward_masked(
+            &self.disc_layout,
+            disc_params,
+            fake,
+            &disc_acts,
+            &logit_grads,
+            b,
+            &masks,
+        );
         let (grads, _) = mlp_backward(&self.gen_layout, gen_params, z, &gen_acts, &d_fake, b);
         Objective {
             loss: stats[0].gen_loss,
             grads,
             stats: stats[0],
         }
+    }
+
+    /// D's dropout masks over `rows` rows in the next update counted by
+    /// `counter` (empty when the config has no dropout): 0 where dropped,
+    /// 1 / (1 − rate) where kept, drawn as the GPU's dropout kernel draws.
+    pub fn disc_masks(&self, counter: Counter, rows: usize) -> Vec<Vec<F>> {
+        if self.config.disc_dropout <= 0.0 {
+            return Vec::new();
+        }
+        let hidden = &self.disc_layout.layers[..self.disc_layout.layers.len() - 1];
+        hidden
+            .iter()
+            .enumerate()
+            .map(|(l, layer)| {
+                let stream = match counter {
+                    Counter::DiscUpdates => streams::disc_dropout_in_disc_update(l),
+                    _ => streams::disc_dropout_in_gen_update(l),
+                };
+                let random = RandomParams {
+                    seed: self.config.seed,
+                    stream,
+                    counter: counter as u32,
+                    counter_offset: 0,
+                };
+                let count = rows * layer.outputs;
+                let params = DropoutParams::new(random, count, self.config.disc_dropout);
+                let mut mask = vec![F::one(); count];
+                dropout(&params, &self.counters, &mut mask);
+                mask
+            })
+            .collect()
     }
 
     fn adam_params(&self, count: usize, lr: f32, counter: Counter) -> AdamParams {

@@ -22,6 +22,18 @@ pub const INIT_CLASSIFIER: u32 = 8;
 /// The order of the classifier's training images; counter = epoch.
 pub const CLASSIFIER_ORDER: u32 = 9;
 
+/// Dropout masks of D's hidden layer `layer` in a discriminator update
+/// (counter = discriminator updates so far).
+pub fn disc_dropout_in_disc_update(layer: usize) -> u32 {
+    16 + 2 * layer as u32
+}
+
+/// Dropout masks of D's hidden layer `layer` in a generator update
+/// (counter = generator updates so far).
+pub fn disc_dropout_in_gen_update(layer: usize) -> u32 {
+    17 + 2 * layer as u32
+}
+
 /// Index into the GPU counters buffer (`Counters` in shaders/loss.wgsl).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u32)]

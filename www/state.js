@@ -33,6 +33,7 @@ export const MODEL_KEYS = {
   sampleCount: 'samples',
   loss: 'loss',
   genEma: 'ema',
+  discDropout: 'dropout',
 };
 
 export const VIEW_FIELDS = [

