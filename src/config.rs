@@ -82,6 +82,10 @@ pub struct Config {
     /// Dropout rate on every hidden layer of D while it trains (0: none).
     #[serde(serialize_with = "shortest_f32")]
     pub disc_dropout: f32,
+    /// PacGAN packing (Lin et al. 2018): D judges this many samples at
+    /// once, concatenated into one input; each update then draws
+    /// batchSize × pack real and generated samples.
+    pub pack: u32,
     /// One-sided label smoothing: real targets become 1 - labelSmoothing.
     #[serde(serialize_with = "shortest_f32")]
     pub label_smoothing: f32,
@@ -110,6 +114,7 @@ impl Default for Config {
             loss: GanLoss::Bce,
             gen_ema: 0.0,
             disc_dropout: 0.0,
+            pack: 1,
             label_smoothing: 0.0,
             seed: 0,
             sample_count: 64,
@@ -137,6 +142,8 @@ pub const MAX_HIDDEN_LAYERS: usize = 8;
 pub const MAX_BATCH: u32 = 4096;
 pub const MAX_DISC_STEPS: u32 = 16;
 pub const MAX_SAMPLES: u32 = 16384;
+/// PacGAN packs 2 to 4 samples; more only widens D's first layer.
+pub const MAX_PACK: u32 = 8;
 
 impl Config {
     /// A configuration suited to `dataset`: the reference GAN for MNIST; for
@@ -256,6 +263,7 @@ impl Config {
                 Float(self.disc_dropout),
                 float(0.0, true, 0.9, true),
             ),
+            field("pack", Int(self.pack), int(1, MAX_PACK)),
             field(
                 "labelSmoothing",
                 Float(self.label_smoothing),
@@ -288,9 +296,15 @@ impl Config {
         NetworkLayout::mlp(&widths, self.hidden_activation(), Activation::Tanh)
     }
 
-    /// D: X → hidden… → 1 logit (the sigmoid lives in the loss).
+    /// Samples drawn per update on each side (real and generated): a batch
+    /// of `pack`-sample packs.
+    pub fn sample_rows(&self) -> usize {
+        self.batch_size as usize * self.pack as usize
+    }
+
+    /// D: pack × X → hidden… → 1 logit (the sigmoid lives in the loss).
     pub fn disc_layout(&self) -> NetworkLayout {
-        let mut widths = vec![self.sample_width()];
+        let mut widths = vec![self.sample_width() * self.pack as usize];
         widths.extend(self.disc_hidden.iter().map(|&w| w as usize));
         widths.push(1);
         NetworkLayout::mlp(&widths, self.hidden_activation(), Activation::Identity)

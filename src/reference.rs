@@ -188,14 +188,18 @@ impl<F: Real> ReferenceGan<F> {
         self.config.batch_size as usize
     }
 
+    /// Samples per update on each side: B packs of `pack`.
+    fn sample_rows(&self) -> usize {
+        self.config.sample_rows()
+    }
+
     /// Latent noise of the next update of `counter`'s network.
     pub fn latent(&self, stream: u32, counter: Counter) -> Vec<F> {
-        let b = self.batch();
         normals(
             self.config.seed,
             stream,
             self.counters[counter as usize],
-            b * self.config.latent_size as usize,
+            self.sample_rows() * self.config.latent_size as usize,
         )
     }
 
@@ -208,22 +212,24 @@ impl<F: Real> ReferenceGan<F> {
                 counter: Counter::DiscUpdates as u32,
                 counter_offset: 0,
             },
-            rows: self.config.batch_size,
+            rows: self.sample_rows() as u32,
             row_len: self.dataset.row_len as u32,
             dataset_rows: self.dataset.rows as u32,
             out_offset: 0,
             out_stride: self.dataset.row_len as u32,
             _pad: [0; 3],
         };
-        let mut out = vec![F::zero(); self.batch() * self.dataset.row_len];
+        let mut out = vec![F::zero(); self.sample_rows() * self.dataset.row_len];
         gather(&params, &self.counters, &self.dataset.values, &mut out);
         out
     }
 
     /// L_D and ∂L_D/∂disc_params for latent `z` and real batch `real`.
+    /// With packing, D's B rows are each `pack` consecutive samples: the
+    /// same values, read `pack` times wider.
     pub fn disc_objective(&self, gen_params: &[F], disc_params: &[F], z: &[F], real: &[F]) -> Objective<F> {
         let b = self.batch();
-        let fake = mlp_forward(&self.gen_layout, gen_params, z, b)
+        let fake = mlp_forward(&self.gen_layout, gen_params, z, self.sample_rows())
             .pop()
             .unwrap_or_default();
         let mut input = real.to_vec();
@@ -260,7 +266,7 @@ impl<F: Real> ReferenceGan<F> {
     /// Non-saturating L_G and ∂L_G/∂gen_params for latent `z`.
     pub fn gen_objective(&self, gen_params: &[F], disc_params: &[F], z: &[F]) -> Objective<F> {
         let b = self.batch();
-        let gen_acts = mlp_forward(&self.gen_layout, gen_params, z, b);
+        let gen_acts = mlp_forward(&self.gen_layout, gen_params, z, self.sample_rows());
         let fake = &gen_acts[gen_acts.len() - 1];
         let masks = self.disc_masks(Counter::GenUpdates, b);
         let disc_acts = mlp_forward_masked(&self.disc_layout, disc_params, fake, b, &masks);
@@ -284,7 +290,14 @@ impl<F: Real> ReferenceGan<F> {
             b,
             &masks,
         );
-        let (grads, _) = mlp_backward(&self.gen_layout, gen_params, z, &gen_acts, &d_fake, b);
+        let (grads, _) = mlp_backward(
+            &self.gen_layout,
+            gen_params,
+            z,
+            &gen_acts,
+            &d_fake,
+            self.sample_rows(),
+        );
         Objective {
             loss: stats[0].gen_loss,
             grads,

@@ -265,7 +265,7 @@ async fn drawing_matches_its_twin_and_shows_the_2d_layers() {
         check.fake_hits * 10 >= check.fake_inside * 7 && check.fake_inside > 100,
         "{check:?}"
     );
-    livegan::checks::render::check_disc_field(&ctx)
+    livegan::checks::render::check_disc_field(&ctx, 2)
         .await
         .unwrap()
         .assert_passed();

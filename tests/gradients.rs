@@ -135,6 +135,14 @@ fn reference_gradients_match_finite_differences_with_dropout_in_d() {
 }
 
 #[test]
+fn reference_gradients_match_finite_differences_with_packing() {
+    check(Config {
+        pack: 3,
+        ..small_config(DatasetKind::Grid25)
+    });
+}
+
+#[test]
 fn f32_and_f64_references_agree() {
     // The f32 twin path follows the f64 one closely: a sanity check that
     // the generic code does not depend on the float type.

@@ -49,7 +49,14 @@ fn scatter_view_shows_heatmap_and_points() {
 #[test]
 fn disc_field_matches_the_reference() {
     let Some(gpu) = gpu() else { return };
-    let report = block_on(check_disc_field(&gpu.ctx)).unwrap();
-    eprintln!("D field: worst {:.3} of tolerance", report.worst_ratio);
-    report.assert_passed();
+    // Pack 3: D judges three copies of each point; the arrows sum their
+    // gradients (one more GEMM).
+    for pack in [1, 3] {
+        let report = block_on(check_disc_field(&gpu.ctx, pack)).unwrap();
+        eprintln!(
+            "D field, pack {pack}: worst {:.3} of tolerance",
+            report.worst_ratio
+        );
+        report.assert_passed();
+    }
 }

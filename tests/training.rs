@@ -24,25 +24,29 @@ fn three_iterations_match_the_reference() {
     let Some(gpu) = gpu() else { return };
     for tiling in GemmTiling::ALL {
         let cases = [
-            (DatasetKind::Ring8, GanLoss::Bce, 0.0),
-            (DatasetKind::Mnist, GanLoss::Bce, 0.0),
-            (DatasetKind::Grid25, GanLoss::LeastSquares, 0.0),
-            (DatasetKind::Spiral, GanLoss::Hinge, 0.0),
+            (DatasetKind::Ring8, GanLoss::Bce, 0.0, 1),
+            (DatasetKind::Mnist, GanLoss::Bce, 0.0, 1),
+            (DatasetKind::Grid25, GanLoss::LeastSquares, 0.0, 1),
+            (DatasetKind::Spiral, GanLoss::Hinge, 0.0, 1),
             // Dropout in D: the GPU's masks are the reference's.
-            (DatasetKind::Ring8, GanLoss::Bce, 0.3),
-            (DatasetKind::Mnist, GanLoss::Hinge, 0.5),
+            (DatasetKind::Ring8, GanLoss::Bce, 0.3, 1),
+            (DatasetKind::Mnist, GanLoss::Hinge, 0.5, 1),
+            // PacGAN packing: D reads B packs of m samples.
+            (DatasetKind::Ring8, GanLoss::Bce, 0.0, 4),
+            (DatasetKind::Mnist, GanLoss::LeastSquares, 0.2, 3),
         ];
-        for (dataset, loss, disc_dropout) in cases {
+        for (dataset, loss, disc_dropout, pack) in cases {
             let config = Config {
                 loss,
                 disc_dropout,
+                pack,
                 ..small_config(dataset)
             };
             let (report, moved) =
                 block_on(check_iterations_match_reference(&gpu.ctx, &config, 3, tiling)).unwrap();
             report.assert_passed();
             eprintln!(
-                "{} {} dropout {disc_dropout} {tiling:?}: worst {:.3} of tolerance, generator moved up to {moved:.2e}",
+                "{} {} dropout {disc_dropout} pack {pack} {tiling:?}: worst {:.3} of tolerance, generator moved up to {moved:.2e}",
                 dataset.name(),
                 loss.name(),
                 report.worst_ratio

@@ -20,6 +20,7 @@ const MODEL_INPUTS = [
   { field: 'loss', label: 'loss' },
   { field: 'genEma', label: 'sample from G average (decay)' },
   { field: 'discDropout', label: 'D dropout' },
+  { field: 'pack', label: 'samples per D input (PacGAN)' },
   { field: 'latentSize', label: 'latent size' },
   { field: 'genHidden', label: 'G hidden widths' },
   { field: 'discHidden', label: 'D hidden widths' },

@@ -34,6 +34,7 @@ export const MODEL_KEYS = {
   loss: 'loss',
   genEma: 'ema',
   discDropout: 'dropout',
+  pack: 'pack',
 };
 
 export const VIEW_FIELDS = [

@@ -10,7 +10,7 @@ use crate::cpu::render::{digit_level, digit_value};
 use crate::data::DatasetKind;
 use crate::error::Error;
 use crate::gpu::context::GpuContext;
-use crate::gpu::field::field_points;
+use crate::gpu::field::{field_points, packed_points};
 use crate::gpu::readback::read;
 use crate::gpu::render::{DrawOptions, Palette, render_offscreen};
 use crate::gpu::trainer::GpuTrainer;
@@ -130,14 +130,18 @@ pub async fn check_scatter(ctx: &GpuContext, size: u32, options: DrawOptions) ->
 /// D's logit and its input gradient on the 40×40 grid behind the heat map
 /// and the arrows, against the f64 reference (`mlp_forward`, then
 /// `mlp_backward` from ∂logit/∂logit = 1) on the same parameters, after a
-/// few iterations of a small ring-8 model.
+/// few iterations of a small ring-8 model. With `pack` > 1, D judges the
+/// point's `pack` copies and the gradient is the sum over the copies.
 ///
 /// Tolerance 2⁻¹⁶·(1 + |ref|) ≈ 1.5·10⁻⁵: every layer is a dot product of
 /// at most 64 terms of order one (γ₆₄ ≈ 4·10⁻⁶ of their absolute sum), and
 /// four layers forward then back compound that to about 10⁻⁵; a wrong grid
 /// point, offset or transpose is off by order one.
-pub async fn check_disc_field(ctx: &GpuContext) -> Result<Report, Error> {
-    let config = small_config(DatasetKind::Ring8);
+pub async fn check_disc_field(ctx: &GpuContext, pack: u32) -> Result<Report, Error> {
+    let config = Config {
+        pack,
+        ..small_config(DatasetKind::Ring8)
+    };
     let mut trainer = GpuTrainer::new(ctx, config.clone(), &check_dataset(&config))?;
     trainer.train(3)?;
     let sources = trainer.frame_sources();
@@ -157,9 +161,20 @@ pub async fn check_disc_field(ctx: &GpuContext) -> Result<Report, Error> {
     let (_, disc_params) = trainer.read_params().await?;
     let layout = config.disc_layout();
     let params: Vec<f64> = convert(&disc_params);
-    let points: Vec<f64> = convert(&field_points(field.grid, field.extent, sources.scale));
+    let points = packed_points(
+        &field_points(field.grid, field.extent, sources.scale),
+        pack as usize,
+    );
+    let points: Vec<f64> = convert(&points);
     let acts = mlp_forward(&layout, &params, &points, rows);
-    let (_, reference_grads) = mlp_backward(&layout, &params, &points, &acts, &vec![1.0; rows], rows);
+    let (_, copy_grads) = mlp_backward(&layout, &params, &points, &acts, &vec![1.0; rows], rows);
+    let reference_grads: Vec<f64> = copy_grads
+        .chunks_exact(2 * pack as usize)
+        .flat_map(|copies| {
+            let sum = |axis: usize| copies.iter().skip(axis).step_by(2).sum::<f64>();
+            [sum(0), sum(1)]
+        })
+        .collect();
     let reference_logits = &acts[acts.len() - 1];
     let tolerance = |reference: &[f64]| {
         let reference = reference.to_vec();

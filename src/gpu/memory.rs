@@ -35,6 +35,8 @@ pub fn plan(config: &Config, dataset_bytes: u64) -> Vec<PlannedBuffer> {
         field,
     };
     let batch = config.batch_size as usize;
+    // Samples per update on each side (packs of `pack`).
+    let rows = config.sample_rows();
     let samples = config.sample_count as usize;
     let latent = config.latent_size as usize;
     let width = config.sample_width();
@@ -44,7 +46,7 @@ pub fn plan(config: &Config, dataset_bytes: u64) -> Vec<PlannedBuffer> {
         Source::MnistImages => 2 * batch,
     };
     let networks = [
-        ("generator", config.gen_layout(), batch.max(samples), "genHidden"),
+        ("generator", config.gen_layout(), rows.max(samples), "genHidden"),
         ("discriminator", config.disc_layout(), disc_rows, "discHidden"),
     ];
     let mut list = Vec::new();
@@ -70,9 +72,9 @@ pub fn plan(config: &Config, dataset_bytes: u64) -> Vec<PlannedBuffer> {
     list.extend([
         buffer(
             "the latent batch".into(),
-            batch * latent,
+            rows * latent,
             1,
-            "batchSize or latentSize",
+            "batchSize, pack or latentSize",
         ),
         buffer(
             "the preview latents".into(),
@@ -82,16 +84,16 @@ pub fn plan(config: &Config, dataset_bytes: u64) -> Vec<PlannedBuffer> {
         ),
         buffer(
             "the discriminator's input".into(),
-            2 * batch * width,
+            2 * rows * width,
             1,
-            "batchSize",
+            "batchSize or pack",
         ),
         buffer("the logits and their gradients".into(), 2 * batch, 2, "batchSize"),
         buffer(
             "the generator's output gradient".into(),
-            batch * width,
+            rows * width,
             1,
-            "batchSize",
+            "batchSize or pack",
         ),
         buffer("the samples".into(), samples * width, 1, "sampleCount"),
         buffer(

@@ -32,7 +32,7 @@ pub fn dense(buffer: &wgpu::Buffer, offset: usize, width: usize) -> Tensor<'_> {
 }
 
 impl Tensor<'_> {
-    fn strided(&self) -> Strided {
+    pub fn strided(&self) -> Strided {
         Strided {
             offset: self.offset,
             stride: self.stride,

@@ -1,7 +1,8 @@
 //! What one iteration dispatches: the programs of one discriminator update
 //! and one generator update, built once by the trainer.
 //!
-//! One discriminator update (2B rows: B real then B fake, one GEMM per layer):
+//! One discriminator update (2B rows: B real then B fake, one GEMM per layer;
+//! with packing m, each row is m samples, so B·m of each are drawn):
 //!   latent ← N(0, 1)                   normal      (seed, DISC_LATENT, disc updates)
 //!   disc_input[0..B] ← real rows       gather      (seed, REAL_BATCH, disc updates)
 //!   disc_input[B..2B] ← G(latent)      G forward
@@ -60,10 +61,15 @@ pub(crate) struct StepBuffers<'a> {
     pub gen_average: Option<&'a wgpu::Buffer>,
 }
 
-/// Tensors every update names.
+/// Tensors every update names. With packing (pack = m), the B·m real
+/// samples, then the B·m generated ones, lie back to back in disc_input as
+/// one row each; D reads the same memory as rows of m samples.
 struct Views<'a> {
     real: Tensor<'a>,
     fake: Tensor<'a>,
+    /// `real` and `fake` as D sees them: B packs each.
+    packed_real: Tensor<'a>,
+    packed_fake: Tensor<'a>,
     latent: Tensor<'a>,
     logits: Tensor<'a>,
     logit_grads: Tensor<'a>,
@@ -71,10 +77,13 @@ struct Views<'a> {
 
 impl<'a> StepBuffers<'a> {
     fn views(&self, config: &Config) -> Views<'a> {
-        let (batch, width) = (config.batch_size as usize, config.sample_width());
+        let (rows, width) = (config.sample_rows(), config.sample_width());
+        let packed = width * config.pack as usize;
         Views {
             real: dense(self.disc_input, 0, width),
-            fake: dense(self.disc_input, batch * width, width),
+            fake: dense(self.disc_input, rows * width, width),
+            packed_real: dense(self.disc_input, 0, packed),
+            packed_fake: dense(self.disc_input, rows * width, packed),
             latent: dense(self.latent, 0, config.latent_size as usize),
             logits: dense(self.logits, 0, 1),
             logit_grads: dense(self.logit_grads, 0, 1),
@@ -93,7 +102,7 @@ impl<'a> StepBuffers<'a> {
     fn draw_latent(&self, config: &Config, stream: u32, counter: Counter) -> Op<'a> {
         let params = NormalParams {
             random: StepBuffers::random(config, stream, counter),
-            count: config.batch_size * config.latent_size,
+            count: config.sample_rows() as u32 * config.latent_size,
             out_offset: 0,
             _pad: [0; 2],
         };
@@ -150,7 +159,7 @@ pub(crate) fn disc_step(
         },
         GatherParams {
             random: StepBuffers::random(config, streams::REAL_BATCH, Counter::DiscUpdates),
-            rows: config.batch_size,
+            rows: config.sample_rows() as u32,
             row_len: config.sample_width() as u32,
             dataset_rows: buffers.data_rows as u32,
             out_offset: v.real.offset as u32,
@@ -163,20 +172,14 @@ pub(crate) fn disc_step(
             out: v.real.buffer,
         },
     ));
-    generator.forward(v.latent, v.fake, batch, &mut ops);
-    // Real and fake rows in one pass: 2B rows from the start of disc_input.
+    generator.forward(v.latent, v.fake, config.sample_rows(), &mut ops);
+    // Real and fake packs in one pass: 2B rows from the start of disc_input.
     let masks = buffers.masks(config, Counter::DiscUpdates);
-    discriminator.forward_masked(
-        &discriminator.params,
-        v.real,
-        v.logits,
-        2 * batch,
-        masks,
-        &mut ops,
-    );
+    let input = v.packed_real;
+    discriminator.forward_masked(&discriminator.params, input, v.logits, 2 * batch, masks, &mut ops);
     ops.push(buffers.loss(config, "disc loss", LOSS_MODE_DISC));
     let masks = masks.map(Masks::after_loss);
-    discriminator.backward_masked(v.real, v.logit_grads, 2 * batch, true, None, masks, &mut ops);
+    discriminator.backward_masked(input, v.logit_grads, 2 * batch, true, None, masks, &mut ops);
     let adam = discriminator.adam(
         "disc adam",
         config,
@@ -203,22 +206,33 @@ pub(crate) fn gen_step(
     let v = buffers.views(config);
     let mut ops = Ops::default();
     ops.push(buffers.draw_latent(config, streams::GEN_LATENT, Counter::GenUpdates));
-    generator.forward(v.latent, v.fake, batch, &mut ops);
+    generator.forward(v.latent, v.fake, config.sample_rows(), &mut ops);
     let masks = buffers.masks(config, Counter::GenUpdates);
-    discriminator.forward_masked(&discriminator.params, v.fake, v.logits, batch, masks, &mut ops);
+    discriminator.forward_masked(
+        &discriminator.params,
+        v.packed_fake,
+        v.logits,
+        batch,
+        masks,
+        &mut ops,
+    );
     ops.push(buffers.loss(config, "gen loss", LOSS_MODE_GEN));
     let gen_output_activation = generator.layout.layers[generator.layout.layers.len() - 1].activation;
-    let gen_out_grad = dense(buffers.gen_out_grad, 0, config.sample_width());
+    // ∂L/∂fake as D's input gradient (B packs), then as G's output
+    // gradient (B·m samples): the same memory.
+    let width = config.sample_width();
+    let packed_grad = dense(buffers.gen_out_grad, 0, width * config.pack as usize);
     discriminator.backward_masked(
-        v.fake,
+        v.packed_fake,
         v.logit_grads,
         batch,
         false,
-        Some((gen_out_grad, gen_output_activation)),
+        Some((packed_grad, gen_output_activation)),
         masks.map(Masks::after_loss),
         &mut ops,
     );
-    generator.backward(v.latent, gen_out_grad, batch, true, None, &mut ops);
+    let gen_out_grad = dense(buffers.gen_out_grad, 0, width);
+    generator.backward(v.latent, gen_out_grad, config.sample_rows(), true, None, &mut ops);
     let adam = generator.adam(
         "gen adam",
         config,

