@@ -86,6 +86,10 @@ pub struct Config {
     /// once, concatenated into one input; each update then draws
     /// batchSize × pack real and generated samples.
     pub pack: u32,
+    /// Weight γ of the R1 gradient penalty (Mescheder et al. 2018):
+    /// γ/2 · E|∇ₓD(x)|² over the real batch joins D's loss; 0: none.
+    #[serde(serialize_with = "shortest_f32")]
+    pub r1_gamma: f32,
     /// One-sided label smoothing: real targets become 1 - labelSmoothing.
     #[serde(serialize_with = "shortest_f32")]
     pub label_smoothing: f32,
@@ -115,6 +119,7 @@ impl Default for Config {
             gen_ema: 0.0,
             disc_dropout: 0.0,
             pack: 1,
+            r1_gamma: 0.0,
             label_smoothing: 0.0,
             seed: 0,
             sample_count: 64,
@@ -264,6 +269,7 @@ impl Config {
                 float(0.0, true, 0.9, true),
             ),
             field("pack", Int(self.pack), int(1, MAX_PACK)),
+            field("r1Gamma", Float(self.r1_gamma), float(0.0, true, 1000.0, true)),
             field(
                 "labelSmoothing",
                 Float(self.label_smoothing),

@@ -140,6 +140,85 @@ pub fn mlp_backward_masked<F: Real>(
     (dparams, d_act)
 }
 
+/// The R1 penalty γ/(2·rows) Σ_r |∇ₓD(x_r)|² of `rows` inputs and its
+/// gradient with respect to D's parameters, given the forward pass's
+/// activations of those rows (`acts`, dropped where `masks` say). With
+/// piecewise-linear hidden activations and fixed masks, ∇ₓD is linear in
+/// each layer's weights: the gradient comes from pushing ∇ₓD forward
+/// through the layers again (a "tangent" e) and pairing it with the
+/// backward pass's u: ∂R/∂W_l = (γ/rows) · e_lᵀ u_l; biases get none.
+pub fn r1_penalty<F: Real>(
+    layout: &NetworkLayout,
+    params: &[F],
+    acts: &[Vec<F>],
+    masks: &[Vec<F>],
+    rows: usize,
+    gamma: F,
+) -> (F, Vec<F>) {
+    let last = layout.layers.len() - 1;
+    // u[l] = ∂D/∂(pre-activation of layer l), rows × outputs.
+    let mut u: Vec<Vec<F>> = vec![Vec::new(); layout.layers.len()];
+    u[last] = vec![F::one(); rows];
+    let mut g = Vec::new();
+    for (l, layer) in layout.layers.iter().enumerate().rev() {
+        let mut d_in = vec![F::zero(); rows * layer.inputs];
+        for r in 0..rows {
+            for i in 0..layer.inputs {
+                let mut acc = F::zero();
+                for o in 0..layer.outputs {
+                    acc += u[l][r * layer.outputs + o] * params[layer.weight_index(i, o)];
+                }
+                d_in[r * layer.inputs + i] = acc;
+            }
+        }
+        if l == 0 {
+            g = d_in;
+        } else {
+            let below = &layout.layers[l - 1];
+            for (index, value) in d_in.iter_mut().enumerate() {
+                *value *= activation_grad(below.activation, acts[l - 1][index]);
+                if let Some(mask) = masks.get(l - 1) {
+                    *value *= mask[index];
+                }
+            }
+            u[l - 1] = d_in;
+        }
+    }
+    let scale = gamma / F::lit(rows as f64);
+    let penalty = g.iter().fold(F::zero(), |sum, &v| sum + v * v) * scale * F::lit(0.5);
+    let mut grads = vec![F::zero(); layout.param_count];
+    let mut e = g;
+    for (l, layer) in layout.layers.iter().enumerate() {
+        for r in 0..rows {
+            for i in 0..layer.inputs {
+                for o in 0..layer.outputs {
+                    grads[layer.weight_index(i, o)] +=
+                        scale * e[r * layer.inputs + i] * u[l][r * layer.outputs + o];
+                }
+            }
+        }
+        if l < last {
+            let mut next = vec![F::zero(); rows * layer.outputs];
+            for r in 0..rows {
+                for o in 0..layer.outputs {
+                    let mut acc = F::zero();
+                    for i in 0..layer.inputs {
+                        acc += e[r * layer.inputs + i] * params[layer.weight_index(i, o)];
+                    }
+                    let index = r * layer.outputs + o;
+                    acc *= activation_grad(layer.activation, acts[l][index]);
+                    if let Some(mask) = masks.get(l) {
+                        acc *= mask[index];
+                    }
+                    next[index] = acc;
+                }
+            }
+            e = next;
+        }
+    }
+    (penalty, grads)
+}
+
 /// Loss and gradient of one update, for the trainer and for gradient checks.
 pub struct Objective<F> {
     pub loss: F,
@@ -247,7 +326,7 @@ impl<F: Real> ReferenceGan<F> {
             &mut logit_grads,
             &mut stats,
         );
-        let (grads, _) = mlp_backward_masked(
+        let (mut grads, _) = mlp_backward_masked(
             &self.disc_layout,
             disc_params,
             &input,
@@ -256,8 +335,30 @@ impl<F: Real> ReferenceGan<F> {
             2 * b,
             &masks,
         );
+        let mut loss = stats[0].disc_loss;
+        if self.config.r1_gamma > 0.0 {
+            // The real rows come first in every layer and mask.
+            let first = |values: &Vec<Vec<F>>| -> Vec<Vec<F>> {
+                values
+                    .iter()
+                    .zip(&self.disc_layout.layers)
+                    .map(|(v, layer)| v[..b * layer.outputs].to_vec())
+                    .collect()
+            };
+            let gamma = F::of_f32(self.config.r1_gamma);
+            let (penalty, penalty_grads) = r1_penalty(
+                &self.disc_layout,
+                disc_params,
+                &first(&acts),
+                &first(&masks),
+                b,
+                gamma,
+            );
+            loss += penalty;
+            grads.iter_mut().zip(&penalty_grads).for_each(|(g, &p)| *g += p);
+        }
         Objective {
-            loss: stats[0].disc_loss,
+            loss,
             grads,
             stats: stats[0],
         }

@@ -35,14 +35,14 @@ async fn gemm_all_forms_match_twin() {
         checks::check_all_gemm_forms(&ctx, &pipelines, &checks::GEMM_SHAPES, checks::Operands::Dense)
             .await
             .unwrap();
-    assert_eq!(reports.len(), 2 * checks::GEMM_SHAPES.len() * 8);
+    assert_eq!(reports.len(), 2 * checks::GEMM_SHAPES.len() * checks::GEMM_FORMS);
     for report in &reports {
         report.assert_passed();
     }
 }
 
 #[wasm_bindgen_test]
-async fn loss_adam_ema_softmax_dropout_normals_and_gather_match_twins() {
+async fn element_wise_kernels_match_twins() {
     let (ctx, pipelines) = gpu().await;
     for size in checks::SIZES {
         checks::check_loss(&ctx, &pipelines, size, 0.1)
@@ -62,6 +62,10 @@ async fn loss_adam_ema_softmax_dropout_normals_and_gather_match_twins() {
             .unwrap()
             .assert_passed();
         checks::check_dropout(&ctx, &pipelines, size, 0.3)
+            .await
+            .unwrap()
+            .assert_passed();
+        checks::check_axpy(&ctx, &pipelines, size, -3.5)
             .await
             .unwrap()
             .assert_passed();

@@ -143,6 +143,25 @@ fn reference_gradients_match_finite_differences_with_packing() {
 }
 
 #[test]
+fn reference_gradients_match_finite_differences_with_the_r1_penalty() {
+    // The penalty's gradient is a second derivative of D: its own check.
+    for config in [
+        Config {
+            r1_gamma: 3.0,
+            ..small_config(DatasetKind::Ring8)
+        },
+        Config {
+            r1_gamma: 0.5,
+            disc_dropout: 0.3,
+            pack: 2,
+            ..small_config(DatasetKind::Spiral)
+        },
+    ] {
+        check(config);
+    }
+}
+
+#[test]
 fn f32_and_f64_references_agree() {
     // The f32 twin path follows the f64 one closely: a sanity check that
     // the generic code does not depend on the float type.

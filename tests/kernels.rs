@@ -19,7 +19,7 @@ fn gemm_all_forms_match_twin() {
         checks::Operands::Dense,
     ))
     .unwrap();
-    assert_eq!(reports.len(), 2 * checks::GEMM_SHAPES.len() * 8);
+    assert_eq!(reports.len(), 2 * checks::GEMM_SHAPES.len() * checks::GEMM_FORMS);
     for report in &reports {
         report.assert_passed();
     }
@@ -102,6 +102,18 @@ fn dropout_matches_twin() {
 }
 
 #[test]
+fn axpy_matches_twin() {
+    let Some(gpu) = gpu() else { return };
+    for count in checks::SIZES.into_iter().chain([checks::PAST_GRID_QUADS]) {
+        for a in [0.0, 1.0, -3.5] {
+            block_on(checks::check_axpy(&gpu.ctx, &gpu.pipelines, count, a))
+                .unwrap()
+                .assert_passed();
+        }
+    }
+}
+
+#[test]
 fn normals_match_twin() {
     let Some(gpu) = gpu() else { return };
     for count in checks::SIZES.into_iter().chain([checks::PAST_GRID_QUADS]) {
@@ -174,7 +186,7 @@ fn gemm_reads_and_writes_strided_rows() {
         checks::Operands::Strided,
     ))
     .unwrap();
-    assert_eq!(reports.len(), 2 * checks::GEMM_SHAPES.len() * 8);
+    assert_eq!(reports.len(), 2 * checks::GEMM_SHAPES.len() * checks::GEMM_FORMS);
     for report in &reports {
         report.assert_passed();
     }

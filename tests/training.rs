@@ -35,18 +35,30 @@ fn three_iterations_match_the_reference() {
             (DatasetKind::Ring8, GanLoss::Bce, 0.0, 4),
             (DatasetKind::Mnist, GanLoss::LeastSquares, 0.2, 3),
         ];
-        for (dataset, loss, disc_dropout, pack) in cases {
+        // The R1 penalty on three of them (with dropout and packing too).
+        let r1 = [
+            (0, 0.0),
+            (1, 10.0),
+            (2, 0.0),
+            (3, 0.0),
+            (4, 0.0),
+            (5, 0.0),
+            (6, 2.0),
+            (7, 5.0),
+        ];
+        for ((dataset, loss, disc_dropout, pack), (_, r1_gamma)) in cases.into_iter().zip(r1) {
             let config = Config {
                 loss,
                 disc_dropout,
                 pack,
+                r1_gamma,
                 ..small_config(dataset)
             };
             let (report, moved) =
                 block_on(check_iterations_match_reference(&gpu.ctx, &config, 3, tiling)).unwrap();
             report.assert_passed();
             eprintln!(
-                "{} {} dropout {disc_dropout} pack {pack} {tiling:?}: worst {:.3} of tolerance, generator moved up to {moved:.2e}",
+                "{} {} dropout {disc_dropout} pack {pack} r1 {r1_gamma} {tiling:?}: worst {:.3} of tolerance, generator moved up to {moved:.2e}",
                 dataset.name(),
                 loss.name(),
                 report.worst_ratio

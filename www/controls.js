@@ -21,6 +21,7 @@ const MODEL_INPUTS = [
   { field: 'genEma', label: 'sample from G average (decay)' },
   { field: 'discDropout', label: 'D dropout' },
   { field: 'pack', label: 'samples per D input (PacGAN)' },
+  { field: 'r1Gamma', label: 'R1 penalty γ' },
   { field: 'latentSize', label: 'latent size' },
   { field: 'genHidden', label: 'G hidden widths' },
   { field: 'discHidden', label: 'D hidden widths' },

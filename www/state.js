@@ -35,6 +35,7 @@ export const MODEL_KEYS = {
   genEma: 'ema',
   discDropout: 'dropout',
   pack: 'pack',
+  r1Gamma: 'r1',
 };
 
 export const VIEW_FIELDS = [

@@ -11,6 +11,7 @@ use crate::gpu::pipelines::Pipelines;
 use crate::gpu::program::{Op, Ops, Program};
 use crate::gpu::readback::read;
 use crate::kernels::adam::{Adam, AdamBuffers, AdamParams};
+use crate::kernels::axpy::{Axpy, AxpyBuffers, AxpyParams};
 use crate::kernels::dropout::{Dropout, DropoutBuffers, DropoutParams};
 use crate::kernels::ema::{Ema, EmaBuffers, EmaParams};
 use crate::kernels::gather::{Gather, GatherBuffers, GatherParams};
@@ -45,6 +46,9 @@ pub enum GemmForm {
     /// Gradient to the input, whose producing activation is given.
     InputGrad(Activation),
     WeightGrad,
+    /// A tangent through a layer with this activation (gradient penalty).
+    Tangent(Activation),
+    WeightGradWithoutBias,
 }
 
 /// Where a check's GEMM operands sit in their buffers.
@@ -75,7 +79,7 @@ pub async fn check_gemm(
         outputs,
         offset: 5,
         activation: match form {
-            GemmForm::Forward(activation) => activation,
+            GemmForm::Forward(activation) | GemmForm::Tangent(activation) => activation,
             _ => Activation::LeakyRelu { slope: 0.2 },
         },
     };
@@ -108,6 +112,14 @@ pub async fn check_gemm(
         ),
         GemmForm::WeightGrad => (
             GemmSpec::weight_grad(&layer, rows, place(inputs), place(outputs)),
+            (-1.0, 1.0),
+        ),
+        GemmForm::Tangent(_) => (
+            GemmSpec::tangent(&layer, rows, place(inputs), place(outputs), place(outputs)),
+            (-1.0, 1.0),
+        ),
+        GemmForm::WeightGradWithoutBias => (
+            GemmSpec::weight_grad_without_bias(&layer, rows, place(inputs), place(outputs)),
             (-1.0, 1.0),
         ),
     };
@@ -437,6 +449,45 @@ pub async fn check_dropout(
     Ok(report)
 }
 
+/// y ← y + a·x vs its twin on `count` values (plus the padding, which
+/// must stay zero).
+pub async fn check_axpy(
+    ctx: &GpuContext,
+    pipelines: &Pipelines,
+    count: usize,
+    a: f32,
+) -> Result<Report, Error> {
+    let params = AxpyParams {
+        count: count as u32,
+        a,
+        _pad: [0; 2],
+    };
+    let x = test_values(60, count, -1.0, 1.0);
+    let y = test_values(61, count, -1.0, 1.0);
+    let x_buf = buffers::storage_init(ctx, "x", &x)?;
+    let y_buf = buffers::storage_init(ctx, "y", &y)?;
+    let buffers = AxpyBuffers { x: &x_buf, y: &y_buf };
+    run_op(ctx, pipelines, Op::new("check", &Axpy, params, buffers));
+    let mut reference: Vec<f64> = convert(&y);
+    let x64: Vec<f64> = convert(&x);
+    cpu::axpy::axpy(&params, &x64, &mut reference);
+    let padded = count.next_multiple_of(4);
+    reference.resize(padded, 0.0);
+    let gpu = read::<f32>(ctx, &y_buf, 0, padded).await?;
+    Ok(compare(
+        &format!("axpy count {count} a {a}"),
+        &gpu,
+        &reference,
+        |i| {
+            let (y, ax) = (
+                y.get(i).map_or(0.0, |&v| f64::from(v)),
+                f64::from(a) * x64.get(i).copied().unwrap_or(0.0),
+            );
+            4.0 * U * (y.abs() + ax.abs()) + f64::MIN_POSITIVE
+        },
+    ))
+}
+
 fn random_params(seed: u32, counter_offset: u32) -> RandomParams {
     RandomParams {
         seed,
@@ -612,6 +663,9 @@ pub const GEMM_SHAPES: [(usize, usize, usize); 8] = [
 
 /// Every GEMM form on every shape in `shapes`, with both tilings, its
 /// operands placed as `operands` says.
+/// How many forms `check_all_gemm_forms` checks per tiling and shape.
+pub const GEMM_FORMS: usize = 10;
+
 pub async fn check_all_gemm_forms(
     ctx: &GpuContext,
     pipelines: &Pipelines,
@@ -627,6 +681,8 @@ pub async fn check_all_gemm_forms(
         GemmForm::InputGrad(Activation::Tanh),
         GemmForm::InputGrad(Activation::Identity),
         GemmForm::WeightGrad,
+        GemmForm::Tangent(Activation::LeakyRelu { slope: 0.2 }),
+        GemmForm::WeightGradWithoutBias,
     ];
     let mut reports = Vec::new();
     for tiling in GemmTiling::ALL {

@@ -3,6 +3,7 @@
 
 pub mod activation;
 pub mod adam;
+pub mod axpy;
 pub mod dropout;
 pub mod ema;
 pub mod gather;

@@ -103,6 +103,20 @@ pub fn plan(config: &Config, dataset_bytes: u64) -> Vec<PlannedBuffer> {
             "nothing: it is fixed",
         ),
     ]);
+    if config.r1_gamma > 0.0 {
+        // The R1 penalty's passes over the B real rows, and its gradient.
+        let disc = config.disc_layout();
+        let tangents: usize = disc.layers[..disc.layers.len() - 1]
+            .iter()
+            .map(|l| l.outputs)
+            .sum();
+        list.push(buffer(
+            "the R1 penalty's passes and gradient".into(),
+            batch * (1 + disc.input_width() + tangents) + disc.param_count,
+            1,
+            "batchSize or discHidden",
+        ));
+    }
     list.push(PlannedBuffer {
         what: "the dataset".into(),
         bytes: dataset_bytes,

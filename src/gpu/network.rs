@@ -66,7 +66,7 @@ impl<'a> Masks<'a> {
     }
 
     /// The dropout dispatch over hidden layer `l`'s `count` values in `values`.
-    fn op(&self, l: usize, count: usize, values: &'a wgpu::Buffer) -> Op<'a> {
+    pub fn op(&self, l: usize, count: usize, values: &'a wgpu::Buffer) -> Op<'a> {
         let random = RandomParams {
             seed: self.seed,
             stream: (self.stream)(l),

