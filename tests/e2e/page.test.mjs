@@ -500,11 +500,14 @@ test('the demo trains inside <iframe sandbox="allow-scripts">', { timeout: 120_0
 test('the stabilisers are chosen from a link or the controls', { timeout: 120_000 }, async () => {
   const { page, errors } = await openPage(
     session.browser,
-    `${session.server.url}#dataset=grid25&loss=least_squares&ema=0.99&dropout=0.25&pack=3`,
+    `${session.server.url}#dataset=grid25&loss=least_squares&ema=0.99&dropout=0.25&pack=3&r1=0.5`,
   );
   await waitForIterations(page, 3);
   const config = await page.evaluate(() => window.ganDemo.trainer.config);
-  assert.deepEqual([config.loss, config.genEma, config.discDropout, config.pack], ['least_squares', 0.99, 0.25, 3]);
+  assert.deepEqual(
+    [config.loss, config.genEma, config.discDropout, config.pack, config.r1Gamma],
+    ['least_squares', 0.99, 0.25, 3, 0.5],
+  );
   assert.equal(await page.locator('input[data-field="genEma"]').inputValue(), '0.99');
   assert.equal(await page.locator('input[data-field="discDropout"]').inputValue(), '0.25');
   assert.equal(await page.locator('input[data-field="pack"]').inputValue(), '3');
@@ -518,6 +521,7 @@ test('the stabilisers are chosen from a link or the controls', { timeout: 120_00
   assert.match(page.url(), /ema=0.99/);
   assert.match(page.url(), /dropout=0.25/);
   assert.match(page.url(), /pack=3/);
+  assert.match(page.url(), /r1=0.5/);
   const stats = await page.evaluate(() => window.ganDemo.trainer.stats());
   assert.ok(Number.isFinite(stats.discLoss) && stats.discReal >= 0 && stats.discReal <= 1, JSON.stringify(stats));
   assert.deepEqual(errors, []);
