@@ -39,7 +39,9 @@ async function sample(page, cdp) {
 }
 
 // Runs the page at `url` for `seconds`, sampling every `every` seconds;
-// the first sample after `warmup` seconds is the baseline. Returns the
+// the first sample after `warmup` seconds, and after the page's first two
+// automatic checkpoints (their readbacks fill the staging pool; on a busy
+// CPU adapter the first one can come late), is the baseline. Returns the
 // samples and the problems found (empty when the run was sound).
 export async function soakPage(page, { seconds, warmup, every, log = () => {} }) {
   const cdp = await page.context().newCDPSession(page);
@@ -49,6 +51,11 @@ export async function soakPage(page, { seconds, warmup, every, log = () => {} })
   const start = Date.now();
   const elapsed = () => (Date.now() - start) / 1000;
   await page.waitForTimeout(warmup * 1000);
+  await page.waitForFunction(() => window.ganDemo.lastGood, null, { timeout: 120_000 });
+  const first = await page.evaluate(() => window.ganDemo.lastGood.iteration);
+  await page.waitForFunction((iteration) => window.ganDemo.lastGood?.iteration > iteration, first, {
+    timeout: 120_000,
+  });
   const samples = [{ at: elapsed(), ...(await sample(page, cdp)) }];
   log(samples[0]);
   while (elapsed() < seconds) {
