@@ -11,6 +11,7 @@ use livegan::checks::training::{check_iterations_match_reference, small_config};
 use livegan::data::DatasetKind;
 use livegan::gpu::context::GpuContext;
 use livegan::gpu::pipelines::Pipelines;
+use livegan::kernels::axpby::AxpbyParams;
 use livegan::kernels::gemm::GemmTiling;
 use livegan::wasm_api::Trainer;
 use wasm_bindgen::JsValue;
@@ -53,7 +54,7 @@ async fn element_wise_kernels_match_twins() {
             .await
             .unwrap()
             .assert_passed();
-        checks::check_ema(&ctx, &pipelines, size, 0.999)
+        checks::check_axpby(&ctx, &pipelines, AxpbyParams::moving_average(size, 0.999))
             .await
             .unwrap()
             .assert_passed();
@@ -65,7 +66,7 @@ async fn element_wise_kernels_match_twins() {
             .await
             .unwrap()
             .assert_passed();
-        checks::check_axpy(&ctx, &pipelines, size, -3.5)
+        checks::check_axpby(&ctx, &pipelines, AxpbyParams::add_scaled(size, -3.5))
             .await
             .unwrap()
             .assert_passed();

@@ -56,19 +56,6 @@ fn adam_matches_twin() {
 }
 
 #[test]
-fn ema_matches_twin() {
-    let Some(gpu) = gpu() else { return };
-    // PAST_GRID_QUADS runs past the capped grid: the grid-stride loop.
-    for count in checks::SIZES.into_iter().chain([checks::PAST_GRID_QUADS]) {
-        for decay in [0.0, 0.9, 0.999] {
-            block_on(checks::check_ema(&gpu.ctx, &gpu.pipelines, count, decay))
-                .unwrap()
-                .assert_passed();
-        }
-    }
-}
-
-#[test]
 fn softmax_ce_matches_twin() {
     let Some(gpu) = gpu() else { return };
     for rows in checks::SIZES {
@@ -102,11 +89,16 @@ fn dropout_matches_twin() {
 }
 
 #[test]
-fn axpy_matches_twin() {
+fn axpby_matches_twin() {
     let Some(gpu) = gpu() else { return };
+    use livegan::kernels::axpby::AxpbyParams;
+    // PAST_GRID_QUADS runs past the capped grid: the grid-stride loop.
     for count in checks::SIZES.into_iter().chain([checks::PAST_GRID_QUADS]) {
-        for a in [0.0, 1.0, -3.5] {
-            block_on(checks::check_axpy(&gpu.ctx, &gpu.pipelines, count, a))
+        // The moving average of G, and the R1 gradient added to D's.
+        let averages = [0.0, 0.9, 0.999].map(|decay| AxpbyParams::moving_average(count, decay));
+        let sums = [0.0, 1.0, -3.5].map(|b| AxpbyParams::add_scaled(count, b));
+        for params in averages.into_iter().chain(sums) {
+            block_on(checks::check_axpby(&gpu.ctx, &gpu.pipelines, params))
                 .unwrap()
                 .assert_passed();
         }

@@ -14,7 +14,7 @@ use livegan::config::{Config, GanLoss};
 use livegan::cpu::real::convert;
 use livegan::data::DatasetKind;
 use livegan::gpu::trainer::{GpuTrainer, MAX_ITERATIONS_PER_CALL};
-use livegan::kernels::ema::EmaParams;
+use livegan::kernels::axpby::AxpbyParams;
 use livegan::kernels::gemm::GemmTiling;
 
 /// With each GEMM tiling: the shared-memory one that GPUs run and the
@@ -208,7 +208,7 @@ fn a_resumed_run_is_bit_identical_to_an_uninterrupted_one() {
 /// twin computes it from the parameters read after each iteration, and the
 /// preview samples are drawn from it. Tolerance: each step rounds two
 /// products and a sum of values below 1 (4 units of f32 rounding, as in
-/// `check_ema`), and earlier errors shrink by the decay: 5 steps, 20 units.
+/// `check_axpby`), and earlier errors shrink by the decay: 5 steps, 20 units.
 #[test]
 fn the_generators_moving_average_follows_its_parameters() {
     let Some(gpu) = gpu() else { return };
@@ -221,15 +221,11 @@ fn the_generators_moving_average_follows_its_parameters() {
     let mut trainer = GpuTrainer::new(&gpu.ctx, config.clone(), &dataset).unwrap();
     let mut average: Vec<f64> = convert(&block_on(trainer.read_params()).unwrap().0);
     let before = block_on(trainer.samples()).unwrap();
-    let params = EmaParams {
-        count: average.len() as u32,
-        decay,
-        _pad: [0; 2],
-    };
+    let params = AxpbyParams::moving_average(average.len(), decay);
     for _ in 0..5 {
         trainer.train(1).unwrap();
         let (gen_params, _) = block_on(trainer.read_params()).unwrap();
-        livegan::cpu::ema::ema(&params, &convert::<f32, f64>(&gen_params), &mut average);
+        livegan::cpu::axpby::axpby(&params, &convert::<f32, f64>(&gen_params), &mut average);
     }
     let gpu_average = block_on(trainer.read_gen_average()).unwrap().expect("an average");
     let (gen_params, _) = block_on(trainer.read_params()).unwrap();

@@ -11,9 +11,8 @@ use crate::gpu::pipelines::Pipelines;
 use crate::gpu::program::{Op, Ops, Program};
 use crate::gpu::readback::read;
 use crate::kernels::adam::{Adam, AdamBuffers, AdamParams};
-use crate::kernels::axpy::{Axpy, AxpyBuffers, AxpyParams};
+use crate::kernels::axpby::{Axpby, AxpbyBuffers, AxpbyParams};
 use crate::kernels::dropout::{Dropout, DropoutBuffers, DropoutParams};
-use crate::kernels::ema::{Ema, EmaBuffers, EmaParams};
 use crate::kernels::gather::{Gather, GatherBuffers, GatherParams};
 use crate::kernels::gemm::{GemmBuffers, GemmSpec, GemmTiling, Strided};
 use crate::kernels::loss::{
@@ -321,44 +320,6 @@ pub async fn check_adam(
     Ok(report.unwrap_or_else(|| compare("adam", &[], &[], |_| 0.0)))
 }
 
-/// The moving-average kernel vs its twin on `count` values (plus the
-/// buffer's padding, which must stay zero) at a decay of `decay`.
-pub async fn check_ema(
-    ctx: &GpuContext,
-    pipelines: &Pipelines,
-    count: usize,
-    decay: f32,
-) -> Result<Report, Error> {
-    let params = EmaParams {
-        count: count as u32,
-        decay,
-        _pad: [0; 2],
-    };
-    let values = test_values(30, count, -1.0, 1.0);
-    let average = test_values(31, count, -1.0, 1.0);
-    let values_buf = buffers::storage_init(ctx, "params", &values)?;
-    let average_buf = buffers::storage_init(ctx, "average", &average)?;
-    let buffers = EmaBuffers {
-        params: &values_buf,
-        average: &average_buf,
-    };
-    run_op(ctx, pipelines, Op::new("check", &Ema, params, buffers));
-    let mut reference: Vec<f64> = convert(&average);
-    cpu::ema::ema(&params, &convert(&values), &mut reference);
-    // Padding to the next multiple of 4 is read too: it must come back 0.
-    let padded = count.next_multiple_of(4);
-    reference.resize(padded, 0.0);
-    let gpu = read::<f32>(ctx, &average_buf, 0, padded).await?;
-    // Two products and a sum of values below 1 in size, each rounded once
-    // (or fused): 4 units of f32 rounding.
-    Ok(compare(
-        &format!("ema count {count} decay {decay}"),
-        &gpu,
-        &reference,
-        |_| 4.0 * U,
-    ))
-}
-
 /// The softmax cross-entropy kernel vs its twin on `rows` rows of
 /// `classes` logits, with labels that cycle through every class.
 pub async fn check_softmax_ce(
@@ -449,43 +410,33 @@ pub async fn check_dropout(
     Ok(report)
 }
 
-/// y ← y + a·x vs its twin on `count` values (plus the padding, which
-/// must stay zero).
-pub async fn check_axpy(
+/// y ← a·y + b·x vs its twin on `count` values (plus the buffer's
+/// padding, which must stay zero).
+pub async fn check_axpby(
     ctx: &GpuContext,
     pipelines: &Pipelines,
-    count: usize,
-    a: f32,
+    params: AxpbyParams,
 ) -> Result<Report, Error> {
-    let params = AxpyParams {
-        count: count as u32,
-        a,
-        _pad: [0; 2],
-    };
+    let count = params.count as usize;
     let x = test_values(60, count, -1.0, 1.0);
     let y = test_values(61, count, -1.0, 1.0);
     let x_buf = buffers::storage_init(ctx, "x", &x)?;
     let y_buf = buffers::storage_init(ctx, "y", &y)?;
-    let buffers = AxpyBuffers { x: &x_buf, y: &y_buf };
-    run_op(ctx, pipelines, Op::new("check", &Axpy, params, buffers));
+    let buffers = AxpbyBuffers { x: &x_buf, y: &y_buf };
+    run_op(ctx, pipelines, Op::new("check", &Axpby, params, buffers));
     let mut reference: Vec<f64> = convert(&y);
     let x64: Vec<f64> = convert(&x);
-    cpu::axpy::axpy(&params, &x64, &mut reference);
+    cpu::axpby::axpby(&params, &x64, &mut reference);
     let padded = count.next_multiple_of(4);
     reference.resize(padded, 0.0);
     let gpu = read::<f32>(ctx, &y_buf, 0, padded).await?;
-    Ok(compare(
-        &format!("axpy count {count} a {a}"),
-        &gpu,
-        &reference,
-        |i| {
-            let (y, ax) = (
-                y.get(i).map_or(0.0, |&v| f64::from(v)),
-                f64::from(a) * x64.get(i).copied().unwrap_or(0.0),
-            );
-            4.0 * U * (y.abs() + ax.abs()) + f64::MIN_POSITIVE
-        },
-    ))
+    let (a, b) = (f64::from(params.a), f64::from(params.b));
+    let name = format!("axpby count {count} a {a} b {b}");
+    Ok(compare(&name, &gpu, &reference, |i| {
+        let ay = a * y.get(i).map_or(0.0, |&v| f64::from(v));
+        let bx = b * x64.get(i).copied().unwrap_or(0.0);
+        4.0 * U * (ay.abs() + bx.abs()) + f64::MIN_POSITIVE
+    }))
 }
 
 fn random_params(seed: u32, counter_offset: u32) -> RandomParams {

@@ -3,9 +3,8 @@
 
 pub mod activation;
 pub mod adam;
-pub mod axpy;
+pub mod axpby;
 pub mod dropout;
-pub mod ema;
 pub mod gather;
 pub mod gemm;
 pub mod hash;

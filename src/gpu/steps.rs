@@ -10,7 +10,7 @@
 //!   logit_grads, stats, counters      loss        (disc mode)
 //!   disc grads ← backward              D backward (weight gradients; the same masks)
 //!   disc grads += R1's (if r1Gamma > 0) D backward from ones on the real rows,
-//!                                      then per layer a weight-grad and a tangent GEMM, axpy
+//!                                      then per layer a weight-grad and a tangent GEMM, axpby
 //!   disc params                        Adam
 //! One generator update (B rows):
 //!   latent ← N(0, 1)                   normal      (seed, GEN_LATENT, gen updates)
@@ -20,7 +20,7 @@
 //!   gen_out_grad ← ∂L/∂fake ⊙ tanh'    D backward (input gradients only)
 //!   gen grads ← backward               G backward
 //!   gen params                         Adam
-//!   gen average (if genEma > 0)        ema
+//!   gen average (if genEma > 0)        axpby
 
 use super::context::GpuContext;
 use super::network::{Masks, Network, Tensor, dense};
@@ -28,8 +28,7 @@ use super::pipelines::Pipelines;
 use super::program::{Op, OpHandle, Ops, Program};
 use super::stats::STATS_CAPACITY;
 use crate::config::Config;
-use crate::kernels::axpy::{Axpy, AxpyBuffers, AxpyParams};
-use crate::kernels::ema::{Ema, EmaBuffers, EmaParams};
+use crate::kernels::axpby::{Axpby, AxpbyBuffers, AxpbyParams};
 use crate::kernels::gather::{Gather, GatherBuffers, GatherParams};
 use crate::kernels::gemm::{GemmBuffers, GemmSpec};
 use crate::kernels::loss::{LOSS_MODE_DISC, LOSS_MODE_GEN, Loss, LossBuffers, LossParams};
@@ -283,13 +282,9 @@ fn r1_penalty<'a>(
     }
     ops.push(Op::new(
         "r1 add",
-        &Axpy,
-        AxpyParams {
-            count: discriminator.layout.param_count as u32,
-            a: config.r1_gamma / batch as f32,
-            _pad: [0; 2],
-        },
-        AxpyBuffers {
+        &Axpby,
+        AxpbyParams::add_scaled(discriminator.layout.param_count, config.r1_gamma / batch as f32),
+        AxpbyBuffers {
             x: r1.grads,
             y: &discriminator.grads,
         },
@@ -344,16 +339,12 @@ pub(crate) fn gen_step(
         &mut ops,
     );
     if let Some(average) = buffers.gen_average {
-        let params = EmaParams {
-            count: generator.layout.param_count as u32,
-            decay: config.gen_ema,
-            _pad: [0; 2],
+        let params = AxpbyParams::moving_average(generator.layout.param_count, config.gen_ema);
+        let buffers = AxpbyBuffers {
+            x: &generator.params,
+            y: average,
         };
-        let ema_buffers = EmaBuffers {
-            params: &generator.params,
-            average,
-        };
-        ops.push(Op::new("gen average", &Ema, params, ema_buffers));
+        ops.push(Op::new("gen average", &Axpby, params, buffers));
     }
     UpdateProgram {
         program: Program::build(ctx, pipelines, "gen step", ops),

@@ -10,9 +10,8 @@
 //! Adding a kernel: write the three files, then list it in `all()`.
 
 pub mod adam;
-pub mod axpy;
+pub mod axpby;
 pub mod dropout;
-pub mod ema;
 pub mod gather;
 pub mod gemm;
 pub mod loss;
@@ -20,7 +19,7 @@ pub mod normal;
 pub mod render;
 pub mod softmax_ce;
 
-/// `@workgroup_size` of the 1-D kernels (normal, gather, adam, ema, axpy, loss, softmax_ce, dropout). The
+/// `@workgroup_size` of the 1-D kernels (normal, gather, adam, axpby, loss, softmax_ce, dropout). The
 /// shaders see it as `WORKGROUP_SIZE`, a line `source()` writes before them.
 pub const WORKGROUP_SIZE: u32 = 256;
 /// Grid-stride kernels launch at most this many workgroups and loop over the
@@ -185,11 +184,10 @@ pub fn all() -> Vec<KernelFacts> {
         KernelFacts::of::<gemm::Gemm>(),
         KernelFacts::of::<loss::Loss>(),
         KernelFacts::of::<adam::Adam>(),
-        KernelFacts::of::<ema::Ema>(),
         KernelFacts::of::<normal::Normal>(),
         KernelFacts::of::<gather::Gather>(),
         KernelFacts::of::<softmax_ce::SoftmaxCe>(),
         KernelFacts::of::<dropout::Dropout>(),
-        KernelFacts::of::<axpy::Axpy>(),
+        KernelFacts::of::<axpby::Axpby>(),
     ]
 }
