@@ -275,6 +275,7 @@ impl<'a> Reader<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Preset;
     use crate::data::DatasetKind;
 
     pub(crate) fn sample() -> Checkpoint {
@@ -282,7 +283,7 @@ mod tests {
             gen_hidden: vec![3],
             disc_hidden: vec![5],
             latent_size: 2,
-            ..Config::preset(DatasetKind::Ring8)
+            ..Config::preset(DatasetKind::Ring8, Preset::Reference)
         };
         let state = |count: usize, seed: f32| NetworkState {
             params: (0..count).map(|i| seed + i as f32).collect(),

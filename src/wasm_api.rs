@@ -26,7 +26,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::checkpoint::Checkpoint;
-use crate::config::Config;
+use crate::config::{Config, Preset};
 use crate::data::datasets::Source;
 use crate::data::mnist::parse_images;
 use crate::data::{Dataset, DatasetKind};
@@ -255,8 +255,9 @@ impl Trainer {
         Ok(to_js(&read_config(&config).map_err(js_error)?))
     }
 
-    /// The preset config of a dataset (one of `Trainer.datasets()`'s names).
-    pub fn defaults(dataset: JsValue) -> Result<JsValue, JsError> {
+    /// The preset config of a dataset (one of `Trainer.datasets()`'s names):
+    /// the tuned recipe, or the one `preset` names ("tuned" or "reference").
+    pub fn defaults(dataset: JsValue, preset: JsValue) -> Result<JsValue, JsError> {
         install_panic_hook();
         let dataset = short_string(&dataset, "defaults(dataset): dataset").map_err(js_error)?;
         let kind = DatasetKind::from_name(&dataset).ok_or_else(|| {
@@ -265,7 +266,18 @@ impl Trainer {
                 DatasetKind::names().join(", ")
             ))
         })?;
-        Ok(to_js(&Config::preset(kind)))
+        let preset = if preset.is_undefined() {
+            Preset::default()
+        } else {
+            let name = short_string(&preset, "defaults(dataset, preset): preset").map_err(js_error)?;
+            Preset::from_name(&name).ok_or_else(|| {
+                js_error(format!(
+                    "unknown preset `{name}`; one of {}",
+                    Preset::NAMES.join(", ")
+                ))
+            })?
+        };
+        Ok(to_js(&Config::preset(kind, preset)))
     }
 
     /// Every config field, in order: `{field, type, live, …range}` with

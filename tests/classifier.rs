@@ -14,7 +14,7 @@ use livegan::classifier::file::{ClassifierFile, DEFAULT_PATH};
 use livegan::classifier::quality::digit_quality;
 use livegan::classifier::train::{self, LabelledImages, TrainOptions, accuracy, run_all};
 use livegan::classifier::{CLASSES, FEATURES};
-use livegan::config::Config;
+use livegan::config::{Config, Preset};
 use livegan::data::mnist::{IMAGE_PIXELS, MnistImages, parse_images, parse_labels};
 use livegan::data::{Dataset, DatasetKind};
 use livegan::gpu::classifier::GpuClassifier;
@@ -199,7 +199,7 @@ fn the_judge_reads_a_generators_samples_where_they_are() {
     assert_eq!(judge.verdict(&readout), verdict);
 
     // Not for other data, and not from a damaged file.
-    let ring = Config::preset(DatasetKind::Ring8);
+    let ring = Config::preset(DatasetKind::Ring8, Preset::Reference);
     let ring_trainer =
         GpuTrainer::new(&gpu.ctx, ring.clone(), &Dataset::two_d(ring.dataset, 0).unwrap()).unwrap();
     let refused = DigitJudge::for_trainer(&ring_trainer, &bytes)

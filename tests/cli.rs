@@ -1,6 +1,7 @@
 //! The command-line trainer as a user runs it: `--save` then `--resume`
 //! continues exactly where the first run stopped, and a file that is not a
-//! checkpoint is refused with a message.
+//! checkpoint is refused with a message; the tuned preset trains unless
+//! `--preset reference` asks for the seed recipe.
 
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -8,6 +9,9 @@ mod common;
 
 use std::path::Path;
 use std::process::Command;
+
+use livegan::config::{Config, Preset};
+use livegan::data::DatasetKind;
 
 fn run(dir: &Path, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_livegan-cli"))
@@ -61,6 +65,68 @@ fn save_and_resume_continue_exactly() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         !output.status.success() && stderr.contains("not a livegan checkpoint"),
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn the_tuned_preset_trains_unless_the_reference_is_asked_for() {
+    if common::gpu().is_none() {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("livegan-cli-preset-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // The config a two-iteration run in `out` trained, from its metrics.json.
+    let trained_config = |out: &str, flags: &[&str]| {
+        let mut args = vec![
+            "train",
+            "--dataset",
+            "ring8",
+            "--steps",
+            "2",
+            "--samples",
+            "16",
+            "--out",
+            out,
+        ];
+        args.extend_from_slice(flags);
+        let output = run(&dir, &args);
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let metrics: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.join(out).join("metrics.json")).unwrap()).unwrap();
+        serde_json::from_value::<Config>(metrics["config"].clone()).unwrap()
+    };
+    let preset = |preset| Config {
+        sample_count: 16,
+        ..Config::preset(DatasetKind::Ring8, preset)
+    };
+    assert_eq!(trained_config("tuned", &[]), preset(Preset::Tuned));
+    assert_eq!(
+        trained_config("reference", &["--preset", "reference"]),
+        preset(Preset::Reference)
+    );
+    // A flag given wins over the recipe.
+    let changed = trained_config("changed", &["--preset", "reference", "--r1", "0.5"]);
+    assert_eq!(
+        changed,
+        Config {
+            r1_gamma: 0.5,
+            ..preset(Preset::Reference)
+        }
+    );
+
+    let output = run(
+        &dir,
+        &["train", "--dataset", "ring8", "--preset", "best", "--out", "out"],
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        !output.status.success() && stderr.contains("unknown preset `best`; one of tuned, reference"),
         "{stderr}"
     );
     std::fs::remove_dir_all(&dir).ok();

@@ -10,7 +10,7 @@
 mod common;
 
 use common::{block_on, gpu};
-use livegan::config::Config;
+use livegan::config::{Config, Preset};
 use livegan::data::Dataset;
 use livegan::data::DatasetKind;
 use livegan::gpu::judge::DigitJudge;
@@ -25,7 +25,7 @@ fn ring8_learns_to_cover_the_modes() {
     let config = Config {
         sample_count: 2500,
         seed: 0,
-        ..Config::preset(DatasetKind::Ring8)
+        ..Config::preset(DatasetKind::Ring8, Preset::Reference)
     };
     let dataset = Dataset::two_d(DatasetKind::Ring8, config.seed).expect("ring8 is generated");
     let mut trainer = GpuTrainer::new(&gpu.ctx, config, &dataset).unwrap();

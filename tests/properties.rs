@@ -5,7 +5,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use livegan::checkpoint::{Checkpoint, NetworkState};
-use livegan::config::Config;
+use livegan::config::{Config, Preset};
 use livegan::data::DatasetKind;
 use livegan::data::mnist::parse_images;
 use proptest::prelude::*;
@@ -19,7 +19,7 @@ fn small_checkpoint() -> Vec<u8> {
         latent_size: 2,
         // With the optional section, so that damage to it is tried too.
         gen_ema: 0.99,
-        ..Config::preset(DatasetKind::Ring8)
+        ..Config::preset(DatasetKind::Ring8, Preset::Reference)
     };
     let state = |count: usize| NetworkState {
         params: vec![0.5; count],

@@ -8,7 +8,7 @@
 
 mod common;
 
-use livegan::config::Config;
+use livegan::config::{Config, Preset};
 use livegan::data::{Dataset, DatasetKind};
 use livegan::gpu::trainer::GpuTrainer;
 use livegan::soak::{self, SoakOptions};
@@ -21,7 +21,7 @@ fn a_warm_trainer_creates_no_gpu_objects_and_keeps_its_memory() {
     let Some(gpu) = common::gpu() else { return };
     let config = Config {
         seed: 3,
-        ..Config::preset(DatasetKind::Ring8)
+        ..Config::preset(DatasetKind::Ring8, Preset::Reference)
     };
     let dataset = Dataset::two_d(config.dataset, config.seed).expect("a generated dataset");
     let mut trainer = GpuTrainer::new(&gpu.ctx, config, &dataset).expect("a trainer");

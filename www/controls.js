@@ -8,11 +8,15 @@ import { describeRange, inRange } from './state.js';
 
 const STEP_CHOICES = ['auto', 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
 // How a choice field's values read in a menu (others read as they are).
-const CHOICE_TITLES = { bce: 'BCE (reference)', least_squares: 'least squares', leaky_relu: 'LeakyReLU', relu: 'ReLU' };
+const CHOICE_TITLES = {
+  tuned: 'tuned',
+  reference: 'reference (seed recipe)',
+  bce: 'BCE (reference)', least_squares: 'least squares', leaky_relu: 'LeakyReLU', relu: 'ReLU' };
 
 // Model settings shown, in this order: config field and label. Their kind
 // and range are the schema's.
 const MODEL_INPUTS = [
+  { field: 'preset', label: 'recipe' },
   { field: 'genLr', label: 'G learning rate' },
   { field: 'discLr', label: 'D learning rate' },
   { field: 'batchSize', label: 'batch size' },

@@ -150,11 +150,11 @@ export class GanDemo {
       config = this.Trainer.resolve(this.model);
     } catch (error) {
       this.fail('The settings are not valid.', error.message, false);
-      this.ui.controls.setValues(this.model, this.view, null);
+      this.ui.controls.setValues(this.model, this.view);
       return;
     }
     this.config = config;
-    this.ui.controls.setValues(config, this.view, this.Trainer.defaults(config.dataset));
+    this.ui.controls.setValues(config, this.view);
     this.ui.showDataset(config.dataset);
     let images;
     let classifier = null;
@@ -443,9 +443,10 @@ export class GanDemo {
 
   changeModel(changes) {
     const next = { ...this.model, ...changes };
-    if (changes.dataset && changes.dataset !== this.model.dataset) {
-      // A new dataset starts from its own preset: drop the other fields.
-      for (const key of Object.keys(next)) if (key !== 'dataset' && key !== 'seed') delete next[key];
+    const newBase = ['dataset', 'preset'].some((key) => changes[key] && changes[key] !== (this.config ?? this.model)[key]);
+    if (newBase) {
+      // A new dataset or recipe starts from its preset: drop the other fields.
+      for (const key of Object.keys(next)) if (!['dataset', 'preset', 'seed'].includes(key)) delete next[key];
     }
     const previous = this.config ?? {};
     this.model = next;
@@ -483,7 +484,7 @@ export class GanDemo {
   // The current state as a link; once started (it is written against the
   // engine's schema).
   link() {
-    const defaults = this.Trainer && this.config ? this.Trainer.defaults(this.config.dataset) : {};
+    const defaults = this.Trainer && this.config ? this.Trainer.defaults(this.config.dataset, this.config.preset) : {};
     const hash = formatState(this.config ?? this.model, this.view, defaults, this.schema);
     const base = this.options.linkBase ?? location.href;
     const url = new URL(base);

@@ -16,6 +16,7 @@ import { MAX_STEPS_PER_FRAME } from './steps.js';
 // names every field of the schema once and nothing else.
 export const MODEL_KEYS = {
   dataset: 'dataset',
+  preset: 'preset',
   seed: 'seed',
   batchSize: 'batch',
   genLr: 'lrG',
@@ -50,6 +51,10 @@ export const VIEW_FIELDS = [
 // What a link that names no dataset (or a bad one) opens: part of what
 // links mean, so that links shared without `dataset=` keep opening it.
 export const DEFAULT_DATASET = 'ring8';
+
+// The recipe a link that names none trains: the engine's default preset
+// (tests/e2e/state.test.mjs checks that they agree).
+export const DEFAULT_PRESET = 'tuned';
 
 // Decimal numbers as String() writes them ("0.0003", "1e-7"); Number()
 // alone would also take "0x10" or " 1".
@@ -199,13 +204,18 @@ export function parseState(hash, schema) {
 }
 
 // Writes the state as a hash, leaving out values equal to `defaults` (the
-// dataset's preset config, `Trainer.defaults`) and to the view defaults.
-// The dataset is always written: it decides what the rest defaults to.
+// config of the dataset and preset, `Trainer.defaults`) and to the view
+// defaults. The dataset is always written and the preset when it is not
+// the default one: they decide what the rest defaults to.
 export function formatState(model, view, defaults, schema) {
   const params = new URLSearchParams();
   for (const spec of modelSpecs(schema)) {
     const value = model[spec.field];
     if (value === undefined) continue;
+    if (spec.field === 'preset') {
+      if (value !== DEFAULT_PRESET) params.set(spec.key, formatValue(value));
+      continue;
+    }
     if (spec.field !== 'dataset' && defaults?.[spec.field] !== undefined && sameValue(value, defaults[spec.field])) {
       continue;
     }

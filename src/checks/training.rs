@@ -2,7 +2,7 @@
 //! (`reference::ReferenceGan` in f64) from the same seed.
 
 use super::{Report, U, compare};
-use crate::config::Config;
+use crate::config::{Config, Preset};
 use crate::data::Dataset;
 use crate::data::DatasetKind;
 use crate::data::mnist::{IMAGE_PIXELS, MnistImages};
@@ -34,7 +34,7 @@ pub fn small_config(dataset: DatasetKind) -> Config {
         label_smoothing: 0.1,
         seed: 42,
         sample_count: 3,
-        ..Config::preset(dataset)
+        ..Config::preset(dataset, Preset::Reference)
     }
 }
 

@@ -164,6 +164,7 @@ pub fn check(plan: &[PlannedBuffer], limits: &wgpu::Limits) -> Result<u64, Error
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Preset;
     use crate::data::DatasetKind;
 
     #[test]
@@ -178,7 +179,7 @@ mod tests {
     fn a_model_too_large_is_refused_naming_the_limit_and_the_field() {
         let config = Config {
             gen_hidden: vec![4096; 8],
-            ..Config::preset(DatasetKind::Ring8)
+            ..Config::preset(DatasetKind::Ring8, Preset::Reference)
         };
         config.validate().unwrap();
         let message = check(&plan(&config, 1 << 20), &wgpu::Limits::default())

@@ -527,3 +527,32 @@ test('the stabilisers are chosen from a link or the controls', { timeout: 120_00
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('the tuned recipe is the default and the reference recipe is one choice away', { timeout: 180_000 }, async () => {
+  const { page, errors } = await openPage(session.browser, `${session.server.url}#dataset=ring8&seed=2`);
+  await waitForIterations(page, 2);
+  const tuned = await page.evaluate(() => window.ganDemo.Trainer.defaults('ring8'));
+  const reference = await page.evaluate(() => window.ganDemo.Trainer.defaults('ring8', 'reference'));
+  assert.deepEqual(await page.evaluate(() => window.ganDemo.trainer.config), { ...tuned, seed: 2 });
+  const recipe = page.locator('select[data-field="preset"]');
+  assert.equal(await recipe.inputValue(), 'tuned');
+  // A field changed under the tuned recipe is dropped with it: the
+  // reference recipe comes whole, the seed stays.
+  await page.locator('input[data-field="batchSize"]').fill('128');
+  await page.locator('input[data-field="batchSize"]').dispatchEvent('change');
+  await page.waitForFunction(() => window.ganDemo.trainer?.config.batchSize === 128);
+  await recipe.selectOption('reference');
+  await page.waitForFunction(() => window.ganDemo.trainer?.config.preset === 'reference');
+  await page.waitForFunction(() => window.ganDemo.trainer.stats()?.iteration >= 1, null, { timeout: 60_000 });
+  assert.deepEqual(await page.evaluate(() => window.ganDemo.trainer.config), { ...reference, seed: 2 });
+  assert.equal(await page.locator('input[data-field="r1Gamma"]').inputValue(), String(reference.r1Gamma));
+  assert.match(page.url(), /#dataset=ring8&preset=reference&seed=2$/);
+  // The link opens the reference recipe again.
+  const { page: opened } = await openPage(session.browser, page.url());
+  await waitForIterations(opened, 1);
+  assert.deepEqual(await opened.evaluate(() => window.ganDemo.trainer.config), { ...reference, seed: 2 });
+  assert.equal(await opened.locator('select[data-field="preset"]').inputValue(), 'reference');
+  assert.deepEqual(errors, []);
+  await opened.close();
+  await page.close();
+});

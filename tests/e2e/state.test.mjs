@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { loadEngine } from './engine-node.mjs';
 import {
   DEFAULT_DATASET,
+  DEFAULT_PRESET,
   MODEL_KEYS,
   VIEW_FIELDS,
   describeRange,
@@ -87,6 +88,26 @@ test('values equal to the preset are left out of links', () => {
   assert.equal(hash, '#dataset=ring8&lrG=0.0002');
 });
 
+test('a link names the preset only when it is not the default one', () => {
+  assert.equal(Trainer.defaults(DEFAULT_DATASET).preset, DEFAULT_PRESET, 'the page and the engine agree');
+  const reference = Trainer.defaults('ring8', 'reference');
+  const tuned = Trainer.defaults('ring8');
+  assert.equal(reference.preset, 'reference');
+  assert.notDeepEqual(tuned, reference, 'ring 8 has a tuned recipe');
+  // The reference recipe, one setting changed: the link says which recipe
+  // the rest comes from, and only what differs from it.
+  const config = { ...reference, genLr: 3e-4 };
+  const hash = formatState(config, { steps: 'auto' }, reference, schema);
+  assert.equal(hash, '#dataset=ring8&preset=reference&lrG=0.0003');
+  const { model, errors } = parseState(hash, schema);
+  assert.deepEqual(errors, []);
+  assert.deepEqual(Trainer.resolve(model), config, 'the link opens the same config');
+  assert.equal(formatState(tuned, { steps: 'auto' }, tuned, schema), '#dataset=ring8');
+  assert.deepEqual(Trainer.resolve(parseState('#dataset=ring8', schema).model), tuned);
+  assert.match(parseState('#preset=best', schema).errors[0], /preset=best.*one of tuned, reference/);
+  assert.throws(() => Trainer.defaults('ring8', 'best'), /unknown preset `best`; one of tuned, reference/);
+});
+
 test('bad values are reported with what is expected and fall back', () => {
   const { model, view, errors } = parseState('#dataset=cifar&batch=0&steps=fast&gHidden=0,5&flag=1', schema);
   assert.equal(model.dataset, 'ring8');
@@ -153,7 +174,13 @@ test('every field round-trips through a link at its bounds, and the engine takes
       const hash = formatState({ [spec.field]: value }, viewDefaults(), {}, schema);
       const { model, errors } = parseState(hash, schema);
       assert.deepEqual(errors, [], `${what} (${hash})`);
-      assert.deepEqual(model[spec.field], value, `${what} (${hash})`);
+      if (spec.field === 'preset' && value === DEFAULT_PRESET) {
+        // The default recipe goes without saying.
+        assert.equal(model.preset, undefined, `${what} (${hash})`);
+        assert.equal(Trainer.resolve(model).preset, value, what);
+      } else {
+        assert.deepEqual(model[spec.field], value, `${what} (${hash})`);
+      }
       assert.doesNotThrow(() => Trainer.resolve(withField(spec, value)), what);
     }
   }

@@ -37,7 +37,7 @@ async function measure(iterate, sync) {
 
 async function runLivegan(images) {
   const Trainer = await loadEngine();
-  const config = { ...Trainer.defaults('mnist'), batchSize: batch };
+  const config = { ...Trainer.defaults('mnist', 'reference'), batchSize: batch };
   const trainer = await Trainer.create(config, images);
   try {
     const result = await measure(

@@ -26,7 +26,7 @@ mod native {
     use serde_json::json;
 
     use livegan::checkpoint::Checkpoint;
-    use livegan::config::Config;
+    use livegan::config::{Config, Preset};
     use livegan::data::DatasetKind;
     use livegan::data::mixtures;
     use livegan::data::{Dataset, mnist};
@@ -130,6 +130,10 @@ mod native {
         /// mnist, ring8, grid25, spiral or circle (not with --resume).
         #[arg(long, value_parser = parse_dataset, required_unless_present = "resume")]
         dataset: Option<DatasetKind>,
+        /// The recipe the model flags start from: tuned (the dataset's
+        /// stabilisers, QUALITY.md) or reference (the seed recipe).
+        #[arg(long, value_parser = parse_preset, default_value = "tuned", conflicts_with = "resume")]
+        preset: Preset,
         /// Continue from this checkpoint: its config wins over the model
         /// flags, and --steps counts further iterations.
         #[arg(long)]
@@ -216,6 +220,11 @@ mod native {
         classifier: PathBuf,
     }
 
+    fn parse_preset(name: &str) -> Result<Preset, String> {
+        Preset::from_name(name)
+            .ok_or_else(|| format!("unknown preset `{name}`; one of {}", Preset::NAMES.join(", ")))
+    }
+
     fn parse_dataset(name: &str) -> Result<DatasetKind, String> {
         DatasetKind::from_name(name).ok_or_else(|| {
             format!(
@@ -236,6 +245,7 @@ mod native {
             .dataset
             .ok_or("--dataset is needed unless --resume is given")?;
         set("dataset", json!(dataset.name()));
+        set("preset", json!(args.preset.name()));
         set("seed", json!(args.seed));
         let optional = [
             ("batchSize", args.batch.map(|v| json!(v))),
@@ -324,7 +334,9 @@ mod native {
 
     fn soak(args: &SoakArgs) -> Result<(), String> {
         let ctx = GpuContext::new_blocking().map_err(|e| e.to_string())?;
-        let mut config = Config::preset(args.dataset);
+        // The seed recipe: the soak watches memory and objects, and its
+        // figures compare across changes to the tuned presets.
+        let mut config = Config::preset(args.dataset, Preset::Reference);
         config.seed = args.seed;
         let dataset = load_dataset(&config, &args.data_dir)?;
         let mut trainer = GpuTrainer::new(&ctx, config, &dataset).map_err(|e| e.to_string())?;
