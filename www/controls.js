@@ -10,7 +10,7 @@ const STEP_CHOICES = ['auto', 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
 // How a choice field's values read in a menu (others read as they are).
 const CHOICE_TITLES = {
   tuned: 'tuned',
-  reference: 'reference (seed recipe)',
+  reference: 'reference (no stabilisers)',
   bce: 'BCE (reference)', least_squares: 'least squares', leaky_relu: 'LeakyReLU', relu: 'ReLU' };
 
 // Model settings shown, in this order: config field and label. Their kind
