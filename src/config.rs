@@ -240,8 +240,9 @@ impl Config {
             // The average alone: 8.3 % high quality at 10,000 iterations;
             // with a 5× larger learning rate under it, 37.9 % (68.8 % at
             // 20,000, but 20 of 25 modes); packing pairs keeps the modes
-            // (24 of 25 at 10,000, reverse KL 0.71 → 0.42) and 41.3 %. R1
-            // (γ 1 or 0.001) flattens D on the grid's narrow modes.
+            // (24 of 25 at 10,000, reverse KL 0.71 → 0.42; 23 and 58.1 %
+            // at 20,000). R1 (γ 1 or 0.001) flattens D on the grid's
+            // narrow modes.
             DatasetKind::Grid25 => Config {
                 gen_ema: 0.999,
                 gen_lr: 5e-4,
