@@ -26,19 +26,28 @@ const SMALL_MNIST = 'dataset=mnist&gHidden=64&dHidden=64&batch=16';
 const measured = {};
 const session = useBrowser(() => save('metrics.json', `${JSON.stringify(measured, null, 2)}\n`));
 
+// Collects every text the element `selector` shows into window[key], as
+// the page shows it (a MutationObserver, not a poll that could miss one).
+function recordTexts(page, selector, key) {
+  return page.addInitScript(
+    ([sel, name]) => {
+      window[name] = [];
+      new MutationObserver(() => {
+        const text = document.querySelector(sel)?.textContent;
+        if (text && window[name].at(-1) !== text) window[name].push(text);
+      }).observe(document, { subtree: true, childList: true, characterData: true });
+    },
+    [selector, key],
+  );
+}
+
 async function checkTraining(name, hash) {
   const page = await session.browser.newPage({ viewport: { width: 1100, height: 900 } });
   const errors = [];
   page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
   page.on('pageerror', (error) => errors.push(error.message));
   // Record every status the demo shows (the MNIST progress passes quickly).
-  await page.addInitScript(() => {
-    window.statusLog = [];
-    new MutationObserver(() => {
-      const text = document.querySelector('.gd-status-text')?.textContent;
-      if (text && window.statusLog.at(-1) !== text) window.statusLog.push(text);
-    }).observe(document, { subtree: true, childList: true, characterData: true });
-  });
+  await recordTexts(page, '.gd-status-text', 'statusLog');
   await page.goto(`${session.server.url}#${hash}`);
   await waitForIterations(page, 3);
   const start = Number((await demoState(page)).iteration);
@@ -173,13 +182,7 @@ test('controls write the URL and a URL sets the controls', { timeout: 180_000 },
   // Every notice the demo shows, as it shows it: a notice lasts 6 s, and a
   // frame of ten iterations on SwiftShader can hold back the animation
   // frames that a waitForFunction polls on for longer than that.
-  await page.addInitScript(() => {
-    window.noticeLog = [];
-    new MutationObserver(() => {
-      const text = document.querySelector('.gd-notice')?.textContent;
-      if (text && window.noticeLog.at(-1) !== text) window.noticeLog.push(text);
-    }).observe(document, { subtree: true, childList: true, characterData: true });
-  });
+  await recordTexts(page, '.gd-notice', 'noticeLog');
   const sawNotice = (part) =>
     page.waitForFunction((p) => window.noticeLog.some((text) => text.includes(p)), part, { polling: 100 });
   await page.goto(`${session.server.url}#dataset=grid25&batch=64&steps=10&arrows=1&seed=5&lrG=0.0003`);
