@@ -53,13 +53,15 @@ fn tuned_coverage(kind: DatasetKind, seed: u32, iterations: u32) -> Option<ModeC
 #[test]
 fn ring8_covers_every_mode_evenly() {
     // Measured on lavapipe (QUALITY.md, the tuned preset, seed 1): at 6,000
-    // iterations 8 of 8 modes, 51.9 % high quality, reverse KL 0.006; at
-    // 2,000, 2.1 % high quality and reverse KL 0.26.
+    // iterations 8 of 8 modes, 72.7 % high quality, reverse KL 0.001; at
+    // 2,000, 3.8 % high quality and reverse KL 0.11. The bounds leave room
+    // for another adapter's rounding to take a different path, and still
+    // fail the reference recipe (28.4 %, reverse KL 0.28 at 5,000).
     let Some(coverage) = tuned_coverage(DatasetKind::Ring8, 1, 6000) else {
         return;
     };
     assert_eq!(coverage.modes_covered, 8, "{coverage:?}");
-    assert!(coverage.high_quality >= 0.35, "{coverage:?}");
+    assert!(coverage.high_quality >= 0.50, "{coverage:?}");
     assert!(coverage.reverse_kl.is_some_and(|kl| kl <= 0.05), "{coverage:?}");
 }
 
