@@ -52,29 +52,30 @@ fn tuned_coverage(kind: DatasetKind, seed: u32, iterations: u32) -> Option<ModeC
 
 #[test]
 fn ring8_covers_every_mode_evenly() {
-    // Measured on lavapipe (QUALITY.md, the tuned preset, seed 1): at 6,000
-    // iterations 8 of 8 modes, 72.7 % high quality, reverse KL 0.001; at
-    // 2,000, 3.8 % high quality and reverse KL 0.11. The bounds leave room
-    // for another adapter's rounding to take a different path, and still
-    // fail the reference recipe (28.4 %, reverse KL 0.28 at 5,000).
-    let Some(coverage) = tuned_coverage(DatasetKind::Ring8, 1, 6000) else {
+    // Measured on lavapipe (QUALITY.md, the tuned preset, seed 1): at 8,000
+    // iterations 8 of 8 modes, 84.3 % high quality, reverse KL 0.010; at
+    // 6,000, 47.7 % and 0.13 (ReLU and G's rate 2e-3 settle later, and
+    // further). The bounds leave room for another adapter's rounding to
+    // take a different path, and still fail the reference recipe (28.4 %,
+    // reverse KL 0.28 at 5,000).
+    let Some(coverage) = tuned_coverage(DatasetKind::Ring8, 1, 8000) else {
         return;
     };
     assert_eq!(coverage.modes_covered, 8, "{coverage:?}");
-    assert!(coverage.high_quality >= 0.50, "{coverage:?}");
+    assert!(coverage.high_quality >= 0.60, "{coverage:?}");
     assert!(coverage.reverse_kl.is_some_and(|kl| kl <= 0.05), "{coverage:?}");
 }
 
 #[test]
 fn grid25_covers_most_modes() {
     // Measured on lavapipe (QUALITY.md, the tuned preset, seed 1): at 6,000
-    // iterations 21 of 25 modes, 15.0 % high quality; at 2,000, 18 modes
-    // and 1.6 %.
+    // iterations 25 of 25 modes, 22.4 % high quality; at 4,000, 15 modes
+    // and 2.0 %; the leaky preset before it, 21 modes and 15.0 % at 6,000.
     let Some(coverage) = tuned_coverage(DatasetKind::Grid25, 1, 6000) else {
         return;
     };
-    assert!(coverage.modes_covered >= 18, "{coverage:?}");
-    assert!(coverage.high_quality >= 0.10, "{coverage:?}");
+    assert!(coverage.modes_covered >= 22, "{coverage:?}");
+    assert!(coverage.high_quality >= 0.15, "{coverage:?}");
 }
 
 /// G 100 → 256 → 784 and D 784 → 256 → 1 (the reference recipe otherwise):
