@@ -232,7 +232,8 @@ impl Config {
             // there faster (89.0 % at 20,000 with 1e-3). What the leaky
             // slope left were bridges between neighbouring modes: ReLU lets
             // G map whole regions of Z onto one point, and with it and G's
-            // rate doubled to 2e-3 the ring reaches 96.3 % (QUALITY.md).
+            // rate doubled to 2e-3 the ring reaches 95.9–97.8 % on seeds
+            // 1–3 (QUALITY.md).
             // Wider or deeper G, batch 512, two D steps and other Adam betas
             // did not help.
             DatasetKind::Ring8 => Config {
@@ -247,8 +248,10 @@ impl Config {
             // with a 5× larger learning rate under it, 37.9 % (68.8 % at
             // 20,000, but 20 of 25 modes); packing pairs keeps the modes
             // (24 of 25 at 10,000; 23 and 58.1 % at 20,000), and ReLU, as
-            // on the ring, sharpens them (25 and 94.1 % at 20,000). R1 (γ 1
-            // or 0.001) flattens D on the grid's narrow modes.
+            // on the ring, sharpens them (seeds 1–3 at 20,000: 25, 25, 22
+            // modes and 94.1, 68.1, 62.2 %, from 23, 24, 23 and 58.1,
+            // 63.2, 42.0 %). R1 (γ 1 or 0.001) flattens D on the grid's
+            // narrow modes.
             DatasetKind::Grid25 => Config {
                 gen_ema: 0.999,
                 activation: HiddenActivation::Relu,
