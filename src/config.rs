@@ -233,9 +233,8 @@ impl Config {
             // slope left were bridges between neighbouring modes: ReLU lets
             // G map whole regions of Z onto one point, and with it and G's
             // rate doubled to 2e-3 the ring reaches 95.9–97.8 % on seeds
-            // 1–3 (QUALITY.md).
-            // Wider or deeper G, batch 512, two D steps and other Adam betas
-            // did not help.
+            // 1–3 (QUALITY.md). Wider or deeper G, batch 512, two D steps
+            // and other Adam betas did not help.
             DatasetKind::Ring8 => Config {
                 r1_gamma: 1.0,
                 gen_ema: 0.999,
