@@ -10,8 +10,7 @@
 //! one per submission and per swap-chain frame by design.
 
 use std::ops::Deref;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 
@@ -52,27 +51,13 @@ impl Census {
     }
 }
 
-#[derive(Clone, Copy)]
-enum Kind {
-    Buffer,
-    Texture,
-    BindGroup,
-    BindGroupLayout,
-    PipelineLayout,
-    ShaderModule,
-    Pipeline,
-    QuerySet,
-}
-
-const KINDS: usize = 8;
-
 /// `pub fn NAME(&self, descriptor) -> Object` for each of `wgpu::Device`'s
-/// creators: counts one `Kind`, then creates.
+/// creators: counts one object in the census field named, then creates.
 macro_rules! counted_creators {
-    ($($name:ident($descriptor:ty) -> $object:ty: $kind:ident;)*) => {
+    ($($name:ident($descriptor:ty) -> $object:ty: $field:ident;)*) => {
         $(
             pub fn $name(&self, descriptor: $descriptor) -> $object {
-                self.count(Kind::$kind);
+                self.count(|census| &mut census.$field);
                 self.device.$name(descriptor)
             }
         )*
@@ -84,7 +69,9 @@ macro_rules! counted_creators {
 #[derive(Clone, Debug)]
 pub struct CountingDevice {
     device: wgpu::Device,
-    counts: Arc<[AtomicU64; KINDS]>,
+    // Creation is rare (setup, a config change), so a lock costs nothing
+    // that matters; on wasm32 without threads it never contends.
+    counts: Arc<Mutex<Census>>,
 }
 
 impl Deref for CountingDevice {
@@ -107,49 +94,37 @@ impl CountingDevice {
         }
     }
 
-    fn count(&self, kind: Kind) {
-        self.counts[kind as usize].fetch_add(1, Ordering::Relaxed);
+    fn count(&self, field: impl FnOnce(&mut Census) -> &mut u64) {
+        let mut census = self
+            .counts
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        *field(&mut census) += 1;
     }
 
     /// The objects created so far on this device, through any clone.
     pub fn census(&self) -> Census {
-        let [
-            buffers,
-            textures,
-            bind_groups,
-            bind_group_layouts,
-            pipeline_layouts,
-            shader_modules,
-            pipelines,
-            query_sets,
-        ] = std::array::from_fn(|kind| self.counts[kind].load(Ordering::Relaxed));
-        Census {
-            buffers,
-            textures,
-            bind_groups,
-            bind_group_layouts,
-            pipeline_layouts,
-            shader_modules,
-            pipelines,
-            query_sets,
-        }
+        *self
+            .counts
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     counted_creators! {
-        create_buffer(&wgpu::BufferDescriptor<'_>) -> wgpu::Buffer: Buffer;
-        create_texture(&wgpu::TextureDescriptor<'_>) -> wgpu::Texture: Texture;
-        create_bind_group(&wgpu::BindGroupDescriptor<'_>) -> wgpu::BindGroup: BindGroup;
-        create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor<'_>) -> wgpu::BindGroupLayout: BindGroupLayout;
-        create_pipeline_layout(&wgpu::PipelineLayoutDescriptor<'_>) -> wgpu::PipelineLayout: PipelineLayout;
-        create_shader_module(wgpu::ShaderModuleDescriptor<'_>) -> wgpu::ShaderModule: ShaderModule;
-        create_compute_pipeline(&wgpu::ComputePipelineDescriptor<'_>) -> wgpu::ComputePipeline: Pipeline;
-        create_render_pipeline(&wgpu::RenderPipelineDescriptor<'_>) -> wgpu::RenderPipeline: Pipeline;
-        create_query_set(&wgpu::QuerySetDescriptor<'_>) -> wgpu::QuerySet: QuerySet;
+        create_buffer(&wgpu::BufferDescriptor<'_>) -> wgpu::Buffer: buffers;
+        create_texture(&wgpu::TextureDescriptor<'_>) -> wgpu::Texture: textures;
+        create_bind_group(&wgpu::BindGroupDescriptor<'_>) -> wgpu::BindGroup: bind_groups;
+        create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor<'_>) -> wgpu::BindGroupLayout: bind_group_layouts;
+        create_pipeline_layout(&wgpu::PipelineLayoutDescriptor<'_>) -> wgpu::PipelineLayout: pipeline_layouts;
+        create_shader_module(wgpu::ShaderModuleDescriptor<'_>) -> wgpu::ShaderModule: shader_modules;
+        create_compute_pipeline(&wgpu::ComputePipelineDescriptor<'_>) -> wgpu::ComputePipeline: pipelines;
+        create_render_pipeline(&wgpu::RenderPipelineDescriptor<'_>) -> wgpu::RenderPipeline: pipelines;
+        create_query_set(&wgpu::QuerySetDescriptor<'_>) -> wgpu::QuerySet: query_sets;
     }
 
     pub fn create_buffer_init(&self, descriptor: &wgpu::util::BufferInitDescriptor<'_>) -> wgpu::Buffer {
         use wgpu::util::DeviceExt;
-        self.count(Kind::Buffer);
+        self.count(|census| &mut census.buffers);
         self.device.create_buffer_init(descriptor)
     }
 }

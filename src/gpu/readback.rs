@@ -75,13 +75,26 @@ impl PendingRead {
     /// `offset`, submits, and asks for the mapping.
     pub fn start(
         ctx: &GpuContext,
-        mut encoder: wgpu::CommandEncoder,
+        encoder: wgpu::CommandEncoder,
         source: &wgpu::Buffer,
         offset: u64,
         size: u64,
     ) -> PendingRead {
+        PendingRead::start_copy(ctx, encoder, size, |encoder, staging| {
+            encoder.copy_buffer_to_buffer(source, offset, staging, 0, size);
+        })
+    }
+
+    /// Encodes `encoder`'s work plus `copy` into a staging buffer of at least
+    /// `size` bytes, submits, and asks for the mapping.
+    fn start_copy(
+        ctx: &GpuContext,
+        mut encoder: wgpu::CommandEncoder,
+        size: u64,
+        copy: impl FnOnce(&mut wgpu::CommandEncoder, &wgpu::Buffer),
+    ) -> PendingRead {
         let staging = ctx.staging.take(&ctx.device, size);
-        encoder.copy_buffer_to_buffer(source, offset, &staging, 0, size);
+        copy(&mut encoder, &staging);
         ctx.queue.submit([encoder.finish()]);
         let (sender, mapped) = oneshot::channel();
         staging.map_async(wgpu::MapMode::Read, .., move |result| {
@@ -126,38 +139,34 @@ impl PendingRead {
 /// work, rows packed tightly.
 pub async fn read_texture_rgba8(
     ctx: &GpuContext,
-    mut encoder: wgpu::CommandEncoder,
+    encoder: wgpu::CommandEncoder,
     texture: &wgpu::Texture,
     size: [u32; 2],
 ) -> Result<Vec<u8>, Error> {
     // Texture copies need rows padded to 256 bytes.
     let row = size[0] * 4;
     let padded = row.next_multiple_of(wgpu::COPY_BYTES_PER_ROW_ALIGNMENT);
-    let buffer = ctx.device.create_buffer(&wgpu::BufferDescriptor {
-        label: Some("texture copy"),
-        size: u64::from(padded * size[1]),
-        usage: wgpu::BufferUsages::COPY_SRC | wgpu::BufferUsages::COPY_DST,
-        mapped_at_creation: false,
-    });
-    encoder.copy_texture_to_buffer(
-        texture.as_image_copy(),
-        wgpu::TexelCopyBufferInfo {
-            buffer: &buffer,
-            layout: wgpu::TexelCopyBufferLayout {
-                offset: 0,
-                bytes_per_row: Some(padded),
-                rows_per_image: None,
+    // Straight into a pooled staging buffer: no intermediate copy buffer.
+    let bytes = PendingRead::start_copy(ctx, encoder, u64::from(padded * size[1]), |encoder, staging| {
+        encoder.copy_texture_to_buffer(
+            texture.as_image_copy(),
+            wgpu::TexelCopyBufferInfo {
+                buffer: staging,
+                layout: wgpu::TexelCopyBufferLayout {
+                    offset: 0,
+                    bytes_per_row: Some(padded),
+                    rows_per_image: None,
+                },
             },
-        },
-        wgpu::Extent3d {
-            width: size[0],
-            height: size[1],
-            depth_or_array_layers: 1,
-        },
-    );
-    let bytes = PendingRead::start(ctx, encoder, &buffer, 0, u64::from(padded * size[1]))
-        .bytes()
-        .await?;
+            wgpu::Extent3d {
+                width: size[0],
+                height: size[1],
+                depth_or_array_layers: 1,
+            },
+        );
+    })
+    .bytes()
+    .await?;
     Ok(bytes
         .chunks_exact(padded as usize)
         .flat_map(|line| &line[..row as usize])
