@@ -259,6 +259,15 @@ impl Config {
                 pack: 2,
                 ..reference
             },
+            // R1 on the real digits: on the small model (G and D 256
+            // wide, seed 1) the Inception Score at 500 iterations is 5.20
+            // where the reference has 1.85, and at 2,000 the Fréchet
+            // distance is 73 where it has 145 (QUALITY.md). G's average,
+            // D's dropout, ReLU and the other losses did not help there.
+            DatasetKind::Mnist => Config {
+                r1_gamma: 10.0,
+                ..reference
+            },
             _ => reference,
         }
     }
@@ -871,6 +880,25 @@ mod tests {
         }
         let ring = Config::preset(DatasetKind::Ring8, Preset::Tuned);
         assert!(ring.r1_gamma > 0.0 && ring.gen_ema > 0.0);
+        // MNIST's target names the default model and batch: the preset
+        // changes the recipe, not the model.
+        let mnist = Config::preset(DatasetKind::Mnist, Preset::Tuned);
+        let default = Config::default();
+        assert_eq!(
+            (
+                &mnist.gen_hidden,
+                &mnist.disc_hidden,
+                mnist.batch_size,
+                mnist.latent_size
+            ),
+            (
+                &default.gen_hidden,
+                &default.disc_hidden,
+                default.batch_size,
+                default.latent_size
+            )
+        );
+        assert!(mnist.r1_gamma > 0.0);
     }
 
     #[test]

@@ -2,8 +2,9 @@
 //! number of iterations from a fixed seed: on the ring of 8 Gaussians and
 //! the grid of 25 (PacGAN's benchmarks) the tuned presets cover the modes,
 //! with a share of high-quality samples (within 3σ of a mode) and, on the
-//! ring, evenly, on 2,500 samples; on MNIST a small GAN's digits are read by the project's
-//! classifier as every digit, with an Inception Score well above noise's.
+//! ring, evenly, on 2,500 samples; on MNIST a small GAN under the tuned
+//! preset makes digits the project's classifier reads as every digit, with
+//! an Inception Score well above noise's.
 
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -78,8 +79,8 @@ fn grid25_covers_most_modes() {
     assert!(coverage.high_quality >= 0.15, "{coverage:?}");
 }
 
-/// G 100 → 256 → 784 and D 784 → 256 → 1 (the reference recipe otherwise):
-/// about 7 iterations/s on lavapipe, where the default model runs 1.4.
+/// G 100 → 256 → 784 and D 784 → 256 → 1 (the tuned preset otherwise):
+/// about 5 iterations/s on lavapipe, where the default model runs 1.4.
 #[test]
 fn mnist_learns_digits_that_the_classifier_reads_as_every_class() {
     let Some(gpu) = gpu() else { return };
@@ -98,7 +99,7 @@ fn mnist_learns_digits_that_the_classifier_reads_as_every_class() {
         disc_hidden: vec![256],
         sample_count: 1000,
         seed: 1,
-        ..Config::default()
+        ..Config::preset(DatasetKind::Mnist, Preset::Tuned)
     };
     let mut trainer = GpuTrainer::new(&gpu.ctx, config, &Dataset::mnist(images)).unwrap();
     let classifier = std::fs::read(dir.join(livegan::classifier::file::DEFAULT_PATH)).unwrap();
@@ -114,16 +115,16 @@ fn mnist_learns_digits_that_the_classifier_reads_as_every_class() {
         "MNIST after {MNIST_ITERATIONS} iterations ({:.0} s): {after:?}; at the start: {before:?}",
         start.elapsed().as_secs_f64()
     );
-    // Measured on lavapipe, seed 1: IS 4.3, every class read 29 to 274
-    // times in 1,000, Fréchet distance 409 (from 1,234 at iteration 300).
-    // Untrained samples are noise: IS 1.2, none read with confidence.
+    // Measured on lavapipe, seed 1 (QUALITY.md): IS 5.58, every class read
+    // 17 to 180 times in 1,000, Fréchet distance 116; the reference recipe
+    // at 1,000 has IS 4.30 and distance 409. Untrained samples are noise:
+    // IS 1.2, none read with confidence. The bounds leave a point of IS and
+    // half the classes' floor for other adapters' rounding; the distance
+    // bound is one the reference recipe fails.
     assert!(before.inception_score < 2.0, "{before:?}");
-    assert!(after.inception_score >= 3.0, "{after:?}");
-    assert!(after.class_histogram.iter().all(|&n| n >= 5), "{after:?}");
-    assert!(
-        after.frechet_distance < 0.6 * before.frechet_distance,
-        "{after:?}"
-    );
+    assert!(after.inception_score >= 4.5, "{after:?}");
+    assert!(after.class_histogram.iter().all(|&n| n >= 8), "{after:?}");
+    assert!(after.frechet_distance < 250.0, "{after:?}");
 }
 
 const MNIST_ITERATIONS: u32 = 1000;

@@ -140,7 +140,7 @@ test('without the digit classifier MNIST trains on and the page says why quality
   await page.close();
 });
 
-test('the default MNIST model (the reference GAN) builds and trains', { timeout: 300_000 }, async () => {
+test('the default MNIST model builds and trains', { timeout: 300_000 }, async () => {
   // Seconds per iteration on SwiftShader: this checks that the full model
   // runs in the browser, not how fast.
   const { page, errors } = await openPage(session.browser, `${session.server.url}#dataset=mnist`);
