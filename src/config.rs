@@ -883,21 +883,15 @@ mod tests {
         // MNIST's target names the default model and batch: the preset
         // changes the recipe, not the model.
         let mnist = Config::preset(DatasetKind::Mnist, Preset::Tuned);
-        let default = Config::default();
-        assert_eq!(
+        let model = |c: &Config| {
             (
-                &mnist.gen_hidden,
-                &mnist.disc_hidden,
-                mnist.batch_size,
-                mnist.latent_size
-            ),
-            (
-                &default.gen_hidden,
-                &default.disc_hidden,
-                default.batch_size,
-                default.latent_size
+                c.gen_hidden.clone(),
+                c.disc_hidden.clone(),
+                c.batch_size,
+                c.latent_size,
             )
-        );
+        };
+        assert_eq!(model(&mnist), model(&Config::default()));
         assert!(mnist.r1_gamma > 0.0);
     }
 
