@@ -1,7 +1,8 @@
 // The browser half of `make bench`: opens www/bench/ in headless Chromium
 // (Debian's, WebGPU on, WebGL through SwiftShader's Vulkan) where the engine
-// and TensorFlow.js train the same GAN in turn, then prints the table and
-// the ratios and writes results/browser-<date>.json.
+// and TensorFlow.js train the same GAN in turn (the engine also under
+// MNIST's tuned preset, R1 included), then prints the table and the ratios
+// and writes results/browser-<date>.json.
 //
 //   node scripts/bench-browser.mjs [seconds per run] [batch]
 
@@ -25,19 +26,24 @@ try {
   const ours = results.find((r) => r.run === 'livegan');
   console.log(`Chromium ${chromium}, WebGPU adapter: ${ours?.adapter ?? 'unknown'}`);
   console.log(`default MNIST GAN, batch ${batch}, ${seconds} s per run\n`);
-  console.log(`${'run'.padEnd(16)}${'iterations/s'.padStart(14)}${'iterations'.padStart(12)}${'livegan ÷ run'.padStart(16)}`);
+  console.log(`${'run'.padEnd(22)}${'iterations/s'.padStart(14)}${'iterations'.padStart(12)}${'livegan ÷ run'.padStart(16)}`);
   for (const r of results) {
-    const name = r.run === 'livegan' ? 'livegan (wasm)' : `TF.js ${r.run}`;
+    const name = r.run.startsWith('livegan') ? `${r.run} (wasm)` : `TF.js ${r.run}`;
     if (r.error) {
-      console.log(`${name.padEnd(16)}  failed: ${r.error}`);
+      console.log(`${name.padEnd(22)}  failed: ${r.error}`);
       continue;
     }
     const ratio = ours && r !== ours ? `${(ours.iterationsPerSecond / r.iterationsPerSecond).toFixed(2)}×` : '';
     console.log(
-      `${name.padEnd(16)}${r.iterationsPerSecond.toFixed(3).padStart(14)}${String(r.iterations).padStart(12)}${ratio.padStart(16)}`,
+      `${name.padEnd(22)}${r.iterationsPerSecond.toFixed(3).padStart(14)}${String(r.iterations).padStart(12)}${ratio.padStart(16)}`,
     );
   }
-  const tfjs = results.filter((r) => r.run !== 'livegan' && !r.error);
+  const tuned = results.find((r) => r.run === 'livegan-tuned' && !r.error);
+  if (ours && !ours.error && tuned) {
+    const share = (100 * tuned.iterationsPerSecond) / ours.iterationsPerSecond;
+    console.log(`\nthe tuned preset (R1 γ ${tuned.r1Gamma}) runs at ${share.toFixed(0)} % of the reference recipe's rate`);
+  }
+  const tfjs = results.filter((r) => !r.run.startsWith('livegan') && !r.error);
   if (ours && tfjs.length) {
     const fastest = tfjs.reduce((a, b) => (a.iterationsPerSecond > b.iterationsPerSecond ? a : b));
     console.log(

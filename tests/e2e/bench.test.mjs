@@ -1,6 +1,7 @@
 // The browser benchmark page (www/bench/, driven by `make bench-browser`)
-// keeps working: the engine and every pinned TensorFlow.js backend train
-// the reference model for a moment in headless Chromium and report a rate.
+// keeps working: the engine (under the reference recipe and MNIST's tuned
+// preset) and every pinned TensorFlow.js backend train the reference model
+// for a moment in headless Chromium and report a rate.
 // No speed is asserted (BENCHMARKS.md holds the figures).
 
 import { test } from 'node:test';
@@ -9,13 +10,17 @@ import { openPage, useBrowser } from './harness.mjs';
 
 const session = useBrowser();
 
-test('the engine and TF.js (WebGPU, WebGL, wasm) all train the reference GAN', { timeout: 600_000 }, async () => {
+test('the engine (both presets) and TF.js (WebGPU, WebGL, wasm) all train the MNIST GAN', { timeout: 600_000 }, async () => {
   const { page, errors } = await openPage(session.browser, `${session.server.url}www/bench/?seconds=1&batch=64`);
   await page.waitForFunction(() => window.benchDone === true, null, { timeout: 540_000, polling: 500 });
   const results = await page.evaluate(() => window.benchResults);
   assert.deepEqual(
     results.map((r) => r.run),
-    ['livegan', 'webgpu', 'webgl', 'wasm'],
+    ['livegan', 'livegan-tuned', 'webgpu', 'webgl', 'wasm'],
+  );
+  assert.deepEqual(
+    results.slice(0, 2).map((r) => r.preset),
+    ['reference', 'tuned'],
   );
   for (const result of results) {
     assert.equal(result.error, undefined, `${result.run}: ${result.error}`);
@@ -25,5 +30,5 @@ test('the engine and TF.js (WebGPU, WebGL, wasm) all train the reference GAN', {
   assert.ok(results[0].adapter?.length > 0, 'the engine names its adapter');
   assert.deepEqual(errors, []);
   const rows = await page.locator('#results tbody tr').count();
-  assert.equal(rows, 4);
+  assert.equal(rows, 5);
 });
