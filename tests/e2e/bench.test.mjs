@@ -22,6 +22,11 @@ test('the engine (both presets) and TF.js (WebGPU, WebGL, wasm) all train the MN
     results.slice(0, 2).map((r) => r.preset),
     ['reference', 'tuned'],
   );
+  // The tuned run is there to price R1: it must carry it, the reference not.
+  assert.deepEqual(
+    results.slice(0, 2).map((r) => r.r1Gamma > 0),
+    [false, true],
+  );
   for (const result of results) {
     assert.equal(result.error, undefined, `${result.run}: ${result.error}`);
     assert.ok(result.iterations >= 1, `${result.run} ran ${result.iterations} iterations`);
