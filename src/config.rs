@@ -127,6 +127,12 @@ pub struct Config {
     /// One-sided label smoothing: real targets become 1 - labelSmoothing.
     #[serde(serialize_with = "shortest_f32")]
     pub label_smoothing: f32,
+    /// 2-D data: data coordinates per unit of G's tanh output (points are
+    /// divided by it for training, samples multiplied by it on the way
+    /// out); 0: the dataset's own (`DatasetInfo::coordinate_scale`).
+    /// MNIST's pixels are always in [-1, 1], so MNIST takes only 0.
+    #[serde(serialize_with = "shortest_f32")]
+    pub coordinate_scale: f32,
     pub seed: u32,
     /// How many fixed latent vectors `samples()` draws from.
     pub sample_count: u32,
@@ -156,6 +162,7 @@ impl Default for Config {
             pack: 1,
             r1_gamma: 0.0,
             label_smoothing: 0.0,
+            coordinate_scale: 0.0,
             seed: 0,
             sample_count: 64,
         }
@@ -184,6 +191,9 @@ pub const MAX_DISC_STEPS: u32 = 16;
 pub const MAX_SAMPLES: u32 = 16384;
 /// PacGAN packs 2 to 4 samples; more only widens D's first layer.
 pub const MAX_PACK: u32 = 8;
+/// Past this a 2-D dataset's points would all sit within a few thousandths
+/// of G's output origin.
+pub const MAX_COORDINATE_SCALE: f32 = 1000.0;
 
 impl Config {
     /// The recipe `preset` gives `dataset`: what the CLI and the page train
@@ -276,7 +286,25 @@ impl Config {
     pub fn validate(&self) -> Result<(), ConfigError> {
         self.fields()
             .iter()
-            .try_for_each(|field| field.range.check(field.name, &field.value))
+            .try_for_each(|field| field.range.check(field.name, &field.value))?;
+        if self.coordinate_scale != 0.0 && matches!(self.dataset.info().source, Source::MnistImages) {
+            return Err(ConfigError {
+                field: "coordinateScale",
+                value: self.coordinate_scale.to_string(),
+                allowed: "0 for mnist (its pixels are already in [-1, 1])".into(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Data coordinates per unit of G's output: the config's
+    /// `coordinate_scale`, or the dataset's own where that is 0.
+    pub fn data_scale(&self) -> f32 {
+        if self.coordinate_scale > 0.0 {
+            self.coordinate_scale
+        } else {
+            self.dataset.info().coordinate_scale
+        }
     }
 
     /// Every field's type and allowed values, in declaration order: what
@@ -380,6 +408,11 @@ impl Config {
                 "labelSmoothing",
                 Float(self.label_smoothing),
                 float(0.0, true, 0.5, false),
+            ),
+            field(
+                "coordinateScale",
+                Float(self.coordinate_scale),
+                float(0.0, true, MAX_COORDINATE_SCALE, true),
             ),
             field("seed", Int(self.seed), int(0, u32::MAX)),
             field("sampleCount", Int(self.sample_count), int(1, MAX_SAMPLES)),
@@ -707,6 +740,14 @@ mod tests {
                 },
                 "eps",
             ),
+            // In range, but MNIST's pixels are not rescaled.
+            (
+                Config {
+                    coordinate_scale: 2.0,
+                    ..Config::default()
+                },
+                "coordinateScale",
+            ),
         ];
         for (config, field) in cases {
             let err = config.validate().unwrap_err();
@@ -746,9 +787,11 @@ mod tests {
 
     #[test]
     fn validation_accepts_each_bound_the_schema_gives_and_refuses_just_past_it() {
+        // A 2-D dataset: MNIST refuses every coordinate scale but 0.
+        let base = Config::preset(DatasetKind::Ring8, Preset::Reference);
         for spec in Config::schema() {
             let with = |value: serde_json::Value| {
-                let mut json = serde_json::to_value(Config::default()).unwrap();
+                let mut json = serde_json::to_value(&base).unwrap();
                 json[spec.field] = value;
                 serde_json::from_value::<Config>(json).map(|config| config.validate())
             };
@@ -811,6 +854,24 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn the_coordinate_scale_is_the_dataset_s_own_unless_given() {
+        let ring = Config::preset(DatasetKind::Ring8, Preset::Reference);
+        assert_eq!(ring.coordinate_scale, 0.0);
+        assert_eq!(ring.data_scale(), DatasetKind::Ring8.info().coordinate_scale);
+        let wider = Config {
+            coordinate_scale: 5.0,
+            ..ring
+        };
+        assert_eq!(wider.data_scale(), 5.0);
+        assert_eq!(Config::default().data_scale(), 1.0);
+        // A config written before the field existed keeps its dataset's.
+        let mut old = serde_json::to_value(Config::preset(DatasetKind::Grid25, Preset::Reference)).unwrap();
+        old.as_object_mut().unwrap().remove("coordinateScale");
+        let read: Config = serde_json::from_value(old).unwrap();
+        assert_eq!(read.data_scale(), DatasetKind::Grid25.info().coordinate_scale);
     }
 
     #[test]

@@ -148,7 +148,7 @@ fn dataset_for(config: &Config, mnist_images: &JsValue) -> Result<Dataset, JsErr
         (Source::MnistImages, None) => Err(js_error(
             "the dataset is mnist but no images were given: pass the bytes of train-images-idx3-ubyte",
         )),
-        (Source::Points(_), _) => Dataset::two_d(config.dataset, config.seed)
+        (Source::Points(_), _) => Dataset::two_d(config.dataset, config.seed, config.data_scale())
             .ok_or_else(|| js_error("this dataset is not generated")),
     }
 }

@@ -200,8 +200,12 @@ fn the_judge_reads_a_generators_samples_where_they_are() {
 
     // Not for other data, and not from a damaged file.
     let ring = Config::preset(DatasetKind::Ring8, Preset::Reference);
-    let ring_trainer =
-        GpuTrainer::new(&gpu.ctx, ring.clone(), &Dataset::two_d(ring.dataset, 0).unwrap()).unwrap();
+    let ring_trainer = GpuTrainer::new(
+        &gpu.ctx,
+        ring.clone(),
+        &Dataset::two_d(ring.dataset, 0, ring.data_scale()).unwrap(),
+    )
+    .unwrap();
     let refused = DigitJudge::for_trainer(&ring_trainer, &bytes)
         .err()
         .unwrap()

@@ -28,7 +28,7 @@ fn tuned_coverage(kind: DatasetKind, seed: u32, iterations: u32) -> Option<ModeC
         ..Config::preset(kind, Preset::Tuned)
     };
     assert_eq!(config.sample_count, 2500);
-    let dataset = Dataset::two_d(kind, config.seed).expect("a generated dataset");
+    let dataset = Dataset::two_d(kind, config.seed, config.data_scale()).expect("a generated dataset");
     let mut trainer = GpuTrainer::new(&gpu.ctx, config, &dataset).unwrap();
     let start = std::time::Instant::now();
     for _ in 0..iterations / 200 {

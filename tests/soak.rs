@@ -23,7 +23,8 @@ fn a_warm_trainer_creates_no_gpu_objects_and_keeps_its_memory() {
         seed: 3,
         ..Config::preset(DatasetKind::Ring8, Preset::Reference)
     };
-    let dataset = Dataset::two_d(config.dataset, config.seed).expect("a generated dataset");
+    let dataset =
+        Dataset::two_d(config.dataset, config.seed, config.data_scale()).expect("a generated dataset");
     let mut trainer = GpuTrainer::new(&gpu.ctx, config, &dataset).expect("a trainer");
     let options = SoakOptions {
         iterations: 1200,

