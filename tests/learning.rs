@@ -69,14 +69,17 @@ fn ring8_covers_every_mode_evenly() {
 
 #[test]
 fn grid25_covers_most_modes() {
-    // Measured on lavapipe (QUALITY.md, the tuned preset, seed 1): at 6,000
-    // iterations 25 of 25 modes, 22.4 % high quality; at 4,000, 15 modes
-    // and 2.0 %; the leaky preset before it, 21 modes and 15.0 % at 6,000.
-    let Some(coverage) = tuned_coverage(DatasetKind::Grid25, 1, 6000) else {
+    // Measured on lavapipe (QUALITY.md, the tuned preset): at 8,000
+    // iterations seed 1 has 25 of 25 modes and 48.5 % high quality, seeds 2
+    // to 4 24 or 25 modes and 32.6 to 59.6 %; the bounds hold for all four,
+    // so another adapter's rounding (a different path after a few hundred
+    // iterations) should pass too. At 6,000 the climb has barely begun
+    // (9.9 to 36.7 %).
+    let Some(coverage) = tuned_coverage(DatasetKind::Grid25, 1, 8000) else {
         return;
     };
-    assert!(coverage.modes_covered >= 22, "{coverage:?}");
-    assert!(coverage.high_quality >= 0.15, "{coverage:?}");
+    assert!(coverage.modes_covered >= 24, "{coverage:?}");
+    assert!(coverage.high_quality >= 0.30, "{coverage:?}");
 }
 
 /// G 100 → 256 → 784 and D 784 → 256 → 1 (the tuned preset otherwise):
