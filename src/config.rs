@@ -130,7 +130,7 @@ pub struct Config {
     /// 2-D data: data coordinates per unit of G's tanh output (points are
     /// divided by it for training, samples multiplied by it on the way
     /// out); 0: the dataset's own (`DatasetInfo::coordinate_scale`).
-    /// MNIST's pixels are always in [-1, 1], so MNIST takes only 0.
+    /// Ignored for MNIST, whose pixels are already in [-1, 1].
     #[serde(serialize_with = "shortest_f32")]
     pub coordinate_scale: f32,
     pub seed: u32,
@@ -290,24 +290,16 @@ impl Config {
     pub fn validate(&self) -> Result<(), ConfigError> {
         self.fields()
             .iter()
-            .try_for_each(|field| field.range.check(field.name, &field.value))?;
-        if self.coordinate_scale != 0.0 && matches!(self.dataset.info().source, Source::MnistImages) {
-            return Err(ConfigError {
-                field: "coordinateScale",
-                value: self.coordinate_scale.to_string(),
-                allowed: "0 for mnist (its pixels are already in [-1, 1])".into(),
-            });
-        }
-        Ok(())
+            .try_for_each(|field| field.range.check(field.name, &field.value))
     }
 
-    /// Data coordinates per unit of G's output: the config's
-    /// `coordinate_scale`, or the dataset's own where that is 0.
+    /// Data coordinates per unit of G's output: for 2-D data the config's
+    /// `coordinate_scale`, or the dataset's own where that is 0; for MNIST
+    /// 1 (its pixels are G's outputs as they are).
     pub fn data_scale(&self) -> f32 {
-        if self.coordinate_scale > 0.0 {
-            self.coordinate_scale
-        } else {
-            self.dataset.info().coordinate_scale
+        match self.dataset.info().source {
+            Source::Points(_) if self.coordinate_scale > 0.0 => self.coordinate_scale,
+            _ => self.dataset.info().coordinate_scale,
         }
     }
 
@@ -744,14 +736,6 @@ mod tests {
                 },
                 "eps",
             ),
-            // In range, but MNIST's pixels are not rescaled.
-            (
-                Config {
-                    coordinate_scale: 2.0,
-                    ..Config::default()
-                },
-                "coordinateScale",
-            ),
         ];
         for (config, field) in cases {
             let err = config.validate().unwrap_err();
@@ -791,11 +775,9 @@ mod tests {
 
     #[test]
     fn validation_accepts_each_bound_the_schema_gives_and_refuses_just_past_it() {
-        // A 2-D dataset: MNIST refuses every coordinate scale but 0.
-        let base = Config::preset(DatasetKind::Ring8, Preset::Reference);
         for spec in Config::schema() {
             let with = |value: serde_json::Value| {
-                let mut json = serde_json::to_value(&base).unwrap();
+                let mut json = serde_json::to_value(Config::default()).unwrap();
                 json[spec.field] = value;
                 serde_json::from_value::<Config>(json).map(|config| config.validate())
             };
@@ -870,7 +852,13 @@ mod tests {
             ..ring
         };
         assert_eq!(wider.data_scale(), 5.0);
-        assert_eq!(Config::default().data_scale(), 1.0);
+        // MNIST's pixels are not rescaled, whatever the field says.
+        let mnist = Config {
+            coordinate_scale: 5.0,
+            ..Config::default()
+        };
+        assert_eq!(mnist.validate(), Ok(()));
+        assert_eq!(mnist.data_scale(), 1.0);
         // A config written before the field existed keeps its dataset's.
         let mut old = serde_json::to_value(Config::preset(DatasetKind::Grid25, Preset::Reference)).unwrap();
         old.as_object_mut().unwrap().remove("coordinateScale");

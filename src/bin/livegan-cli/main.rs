@@ -204,7 +204,7 @@ mod native {
         #[arg(long)]
         r1: Option<f32>,
         /// 2-D data: data coordinates per unit of G's tanh output (0: the
-        /// dataset's own, e.g. 6 for grid25).
+        /// dataset's own, e.g. 6 for grid25; MNIST ignores it).
         #[arg(long)]
         coordinate_scale: Option<f32>,
         /// Folder holding train-images-idx3-ubyte.
