@@ -74,8 +74,8 @@ fn grid25_covers_most_modes() {
     // seeds 2 and 3 25 modes and 44.6 and 60.0 % (at batch 256, seeds 1–4:
     // 24 or 25 and 32.6 to 59.6 %); the bounds hold for all of them, so
     // another adapter's rounding (a different path after a few hundred
-    // iterations) should pass too. At 6,000 the climb has barely begun
-    // (30.6 to 45.6 %).
+    // iterations) should pass too. At 6,000 they have 30.6 to 45.6 %, too
+    // close to the bound to test there.
     let Some(coverage) = tuned_coverage(DatasetKind::Grid25, 1, 8000) else {
         return;
     };
