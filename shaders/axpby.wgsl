@@ -1,7 +1,6 @@
 // y ← a · y + b · x over `count` values, four per invocation (buffers are
-// padded to 16 bytes). Two uses: the moving average of G's parameters
-// (a = decay, b = 1 - decay) and adding the R1 penalty's gradient to D's
-// (a = 1, b = γ / B). Prepended with WORKGROUP_SIZE (src/kernels/axpby.rs).
+// padded to 16 bytes): adds the R1 penalty's gradient to D's (a = 1,
+// b = γ / B). Prepended with WORKGROUP_SIZE (src/kernels/axpby.rs).
 // CPU twin: src/cpu/axpby.rs.
 
 struct AxpbyParams {

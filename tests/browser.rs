@@ -54,7 +54,7 @@ async fn element_wise_kernels_match_twins() {
             .await
             .unwrap()
             .assert_passed();
-        checks::check_axpby(&ctx, &pipelines, AxpbyParams::moving_average(size, 0.999))
+        checks::check_moving_average(&ctx, &pipelines, size, 0.999, 3)
             .await
             .unwrap()
             .assert_passed();

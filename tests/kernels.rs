@@ -94,13 +94,32 @@ fn axpby_matches_twin() {
     use livegan::kernels::axpby::AxpbyParams;
     // PAST_GRID_QUADS runs past the capped grid: the grid-stride loop.
     for count in checks::SIZES.into_iter().chain([checks::PAST_GRID_QUADS]) {
-        // The moving average of G, and the R1 gradient added to D's.
-        let averages = [0.0, 0.9, 0.999].map(|decay| AxpbyParams::moving_average(count, decay));
-        let sums = [0.0, 1.0, -3.5].map(|b| AxpbyParams::add_scaled(count, b));
-        for params in averages.into_iter().chain(sums) {
+        // The R1 gradient added to D's.
+        for b in [0.0, 1.0, -3.5] {
+            let params = AxpbyParams::add_scaled(count, b);
             block_on(checks::check_axpby(&gpu.ctx, &gpu.pipelines, params))
                 .unwrap()
                 .assert_passed();
+        }
+    }
+}
+
+#[test]
+fn moving_average_matches_twin() {
+    let Some(gpu) = gpu() else { return };
+    for count in checks::SIZES.into_iter().chain([checks::PAST_GRID_QUADS]) {
+        // In the warm-up (t = 1: a = 2/11; t = 80: a = 0.9 = the decay 0.9
+        // there) and past it (t = 20,000: a = 0.999), and decay 0 (a copy).
+        for (decay, t) in [(0.999, 1), (0.9, 80), (0.999, 20_000), (0.0, 5)] {
+            block_on(checks::check_moving_average(
+                &gpu.ctx,
+                &gpu.pipelines,
+                count,
+                decay,
+                t,
+            ))
+            .unwrap()
+            .assert_passed();
         }
     }
 }

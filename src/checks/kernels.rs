@@ -19,6 +19,7 @@ use crate::kernels::loss::{
     LOSS_KIND_BCE, LOSS_KIND_HINGE, LOSS_KIND_LEAST_SQUARES, LOSS_MODE_DISC, LOSS_MODE_GEN, Loss,
     LossBuffers, LossParams,
 };
+use crate::kernels::moving_average::{MovingAverage, MovingAverageBuffers, MovingAverageParams};
 use crate::kernels::normal::{Normal, NormalBuffers, NormalParams, RandomParams};
 use crate::kernels::softmax_ce::{SoftmaxCe, SoftmaxCeBuffers, SoftmaxCeParams};
 use crate::kernels::{MAX_GRID_WORKGROUPS, WORKGROUP_SIZE};
@@ -436,6 +437,45 @@ pub async fn check_axpby(
         let ay = a * y.get(i).map_or(0.0, |&v| f64::from(v));
         let bx = b * x64.get(i).copied().unwrap_or(0.0);
         4.0 * U * (ay.abs() + bx.abs()) + f64::MIN_POSITIVE
+    }))
+}
+
+/// G's moving average vs its twin on `count` values at G's update count
+/// `t` (the warm-up's coefficient below 80 or so, the decay itself far
+/// past it), plus the buffer's padding, which must stay zero.
+pub async fn check_moving_average(
+    ctx: &GpuContext,
+    pipelines: &Pipelines,
+    count: usize,
+    decay: f32,
+    t: u32,
+) -> Result<Report, Error> {
+    let params = MovingAverageParams::new(count, decay);
+    let counters = [0, 0, t, 0];
+    let gen_params = test_values(62, count, -1.0, 1.0);
+    let average = test_values(63, count, -1.0, 1.0);
+    let bufs = [
+        buffers::storage_init(ctx, "params", &gen_params)?,
+        buffers::storage_init(ctx, "counters", &counters)?,
+        buffers::storage_init(ctx, "average", &average)?,
+    ];
+    let buffers = MovingAverageBuffers {
+        params: &bufs[0],
+        counters: &bufs[1],
+        average: &bufs[2],
+    };
+    run_op(ctx, pipelines, Op::new("check", &MovingAverage, params, buffers));
+    let mut reference: Vec<f64> = convert(&average);
+    let x64: Vec<f64> = convert(&gen_params);
+    cpu::moving_average::moving_average(&params, &counters, &x64, &mut reference);
+    let padded = count.next_multiple_of(4);
+    reference.resize(padded, 0.0);
+    let gpu = read::<f32>(ctx, &bufs[2], 0, padded).await?;
+    let name = format!("moving_average count {count} decay {decay} t {t}");
+    Ok(compare(&name, &gpu, &reference, |i| {
+        let y = average.get(i).map_or(0.0, |&v| f64::from(v));
+        let x = x64.get(i).copied().unwrap_or(0.0);
+        8.0 * U * (y.abs() + x.abs()) + f64::MIN_POSITIVE
     }))
 }
 

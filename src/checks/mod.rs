@@ -14,6 +14,7 @@
 //! | softmax_ce loss | 2⁻²⁰ · (1 + \|ref\|) | log of a sum of at most C terms in [1, C] plus a difference of logits: a few ulp of the result's scale |
 //! | dropout | u · \|ref\| | one product by the host's 1 / (1 − rate), rounded once; the mask is the same integer hash on both sides |
 //! | axpby | 4u · (\|a·y\| + \|b·x\|) | two products and a sum, each rounded once (or fused) |
+//! | moving_average | 8u · (\|y\| + \|x\|) | a = min(decay, (1 + t)/(10 + t)) through WGSL's division (2.5 ulp), then 1 − a, two products and a sum |
 //! | adam | 8u·\|ref\| + 10⁻⁴·lr | a handful of roundings per element, plus pow's error in the bias corrections, which scales the step (≤ lr in size) |
 //! | normals | 2⁻¹¹·r + min(2⁻²¹/r, 2⁻¹⁰) + 2⁻²⁰·(1 + r), r the pair's radius | each pair is (r cos θ, r sin θ); WGSL bounds cos and sin on [-π, π] by 2⁻¹¹ absolute (SwiftShader comes within 3·10⁻⁴ of it, lavapipe is ~100× better); r² = −2 log u₁ with log's 2⁻²¹ absolute error near 1, which √ turns into up to 2⁻²¹/r in a small r; a few ulp of sqrt and the product |
 //! | gather (bytes) | 2⁻²¹ | one division and one subtraction near 1 |

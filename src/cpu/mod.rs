@@ -9,6 +9,7 @@ pub mod gather;
 pub mod gemm;
 pub mod hash;
 pub mod loss;
+pub mod moving_average;
 pub mod normal;
 pub mod real;
 pub mod render;

@@ -20,7 +20,7 @@
 //!   gen_out_grad ← ∂L/∂fake ⊙ tanh'    D backward (input gradients only)
 //!   gen grads ← backward               G backward
 //!   gen params                         Adam
-//!   gen average (if genEma > 0)        axpby
+//!   gen average (if genEma > 0)        moving_average
 
 use super::context::GpuContext;
 use super::network::{Masks, Network, Tensor, dense};
@@ -32,6 +32,7 @@ use crate::kernels::axpby::{Axpby, AxpbyBuffers, AxpbyParams};
 use crate::kernels::gather::{Gather, GatherBuffers, GatherParams};
 use crate::kernels::gemm::{GemmBuffers, GemmSpec};
 use crate::kernels::loss::{LOSS_MODE_DISC, LOSS_MODE_GEN, Loss, LossBuffers, LossParams};
+use crate::kernels::moving_average::{MovingAverage, MovingAverageBuffers, MovingAverageParams};
 use crate::kernels::normal::{Normal, NormalBuffers, NormalParams, RandomParams};
 use crate::layout::Activation;
 use crate::streams::{self, Counter};
@@ -339,12 +340,13 @@ pub(crate) fn gen_step(
         &mut ops,
     );
     if let Some(average) = buffers.gen_average {
-        let params = AxpbyParams::moving_average(generator.layout.param_count, config.gen_ema);
-        let buffers = AxpbyBuffers {
-            x: &generator.params,
-            y: average,
+        let params = MovingAverageParams::new(generator.layout.param_count, config.gen_ema);
+        let buffers = MovingAverageBuffers {
+            params: &generator.params,
+            counters: buffers.counters,
+            average,
         };
-        ops.push(Op::new("gen average", &Axpby, params, buffers));
+        ops.push(Op::new("gen average", &MovingAverage, params, buffers));
     }
     UpdateProgram {
         program: Program::build(ctx, pipelines, "gen step", ops),

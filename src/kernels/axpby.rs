@@ -1,6 +1,5 @@
-//! y ← a·y + b·x: the moving average of G's parameters (after each of its
-//! Adam steps; samples can be drawn from it) and the R1 penalty's gradient
-//! added to D's. Shader: shaders/axpby.wgsl.
+//! y ← a·y + b·x: the R1 penalty's gradient added to D's. Shader:
+//! shaders/axpby.wgsl.
 //! CPU twin: [`crate::cpu::axpby::axpby`].
 //! Check: [`crate::checks::kernels::check_axpby`].
 
@@ -17,16 +16,6 @@ uniform! {
 }
 
 impl AxpbyParams {
-    /// average ← decay · average + (1 − decay) · params.
-    pub fn moving_average(count: usize, decay: f32) -> AxpbyParams {
-        AxpbyParams {
-            count: count as u32,
-            a: decay,
-            b: 1.0 - decay,
-            _pad: 0,
-        }
-    }
-
     /// y ← y + b · x.
     pub fn add_scaled(count: usize, b: f32) -> AxpbyParams {
         AxpbyParams {

@@ -15,12 +15,14 @@ pub mod dropout;
 pub mod gather;
 pub mod gemm;
 pub mod loss;
+pub mod moving_average;
 pub mod normal;
 pub mod render;
 pub mod softmax_ce;
 
-/// `@workgroup_size` of the 1-D kernels (normal, gather, adam, axpby, loss, softmax_ce, dropout). The
-/// shaders see it as `WORKGROUP_SIZE`, a line `source()` writes before them.
+/// `@workgroup_size` of the 1-D kernels (normal, gather, adam, axpby, moving_average, loss,
+/// softmax_ce, dropout). The shaders see it as `WORKGROUP_SIZE`, a line `source()` writes
+/// before them.
 pub const WORKGROUP_SIZE: u32 = 256;
 /// Grid-stride kernels launch at most this many workgroups and loop over the
 /// rest: far below WebGPU's 65,535 per dimension, and enough to fill a GPU.
@@ -189,5 +191,6 @@ pub fn all() -> Vec<KernelFacts> {
         KernelFacts::of::<softmax_ce::SoftmaxCe>(),
         KernelFacts::of::<dropout::Dropout>(),
         KernelFacts::of::<axpby::Axpby>(),
+        KernelFacts::of::<moving_average::MovingAverage>(),
     ]
 }
