@@ -451,7 +451,9 @@ pub async fn check_moving_average(
     t: u32,
 ) -> Result<Report, Error> {
     let params = MovingAverageParams::new(count, decay);
-    let counters = [0, 0, t, 0];
+    // t in the counter the kernel reads (G's updates), zero in the others.
+    let mut counters = [0; 4];
+    counters[params.counter as usize] = t;
     let gen_params = test_values(62, count, -1.0, 1.0);
     let average = test_values(63, count, -1.0, 1.0);
     let bufs = [
