@@ -154,6 +154,55 @@ fn the_same_seed_gives_identical_stats_twice() {
     assert_ne!(first, other, "a different seed gives a different run");
 }
 
+/// Every iteration's stats arrive natively, even when the caller outruns
+/// the GPU (a long call puts it behind, so the short calls after it find
+/// every staging buffer in flight: `train` waits for one rather than skip a
+/// call's rows, as the browser does) and while another thread polls the
+/// same device (as the other tests of this binary do) and so may be the one
+/// to run a mapping's callback, after `finish`'s own wait has returned.
+#[test]
+fn every_iterations_stats_arrive_with_the_gpu_behind_and_shared() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let Some(gpu) = gpu() else { return };
+    let config = small_config(DatasetKind::Grid25);
+    let mut trainer = GpuTrainer::new(&gpu.ctx, config.clone(), &check_dataset(&config)).unwrap();
+    struct StopOnDrop<'a>(&'a AtomicBool);
+    impl Drop for StopOnDrop<'_> {
+        fn drop(&mut self) {
+            self.0.store(false, Ordering::Relaxed);
+        }
+    }
+    let polling = AtomicBool::new(true);
+    let rounds = std::thread::scope(|scope| {
+        // Stops the poller even if a call below panics, so the scope ends.
+        let _stop = StopOnDrop(&polling);
+        scope.spawn(|| {
+            while polling.load(Ordering::Relaxed) {
+                gpu.ctx.poll();
+            }
+        });
+        let rounds: Vec<Vec<u64>> = (0..10)
+            .map(|_| {
+                trainer.train(100).unwrap();
+                for _ in 0..12 {
+                    trainer.train(1).unwrap();
+                }
+                trainer.finish().unwrap();
+                trainer.take_history().iter().map(|s| s.iteration).collect()
+            })
+            .collect();
+        rounds
+    });
+    for (round, iterations) in rounds.iter().enumerate() {
+        let first = round as u64 * 112;
+        assert_eq!(
+            iterations,
+            &(first..first + 112).collect::<Vec<_>>(),
+            "round {round}"
+        );
+    }
+}
+
 #[test]
 fn stats_arrive_without_blocking_and_samples_read_back() {
     let Some(gpu) = gpu() else { return };

@@ -153,6 +153,18 @@ impl GpuContext {
         let _ = self.device.poll(wgpu::PollType::Poll);
     }
 
+    /// Natively, blocks until `submission` is done and its callbacks ran.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn wait_for(&self, submission: wgpu::SubmissionIndex) -> Result<(), Error> {
+        self.device
+            .poll(wgpu::PollType::Wait {
+                submission_index: Some(submission),
+                timeout: None,
+            })
+            .map_err(|e| Error::Gpu(e.to_string()))?;
+        Ok(())
+    }
+
     /// Natively, blocks until all submitted work is done; a no-op in the browser.
     pub fn wait_idle(&self) -> Result<(), Error> {
         #[cfg(not(target_arch = "wasm32"))]

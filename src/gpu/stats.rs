@@ -4,8 +4,10 @@
 //! `STATS_CAPACITY` rows. After each `train(n)` the rows of those n
 //! iterations are copied into a free staging buffer, which is then mapped
 //! asynchronously; `harvest` reads the buffers whose mapping has arrived.
-//! If every staging buffer is still in flight (the GPU is far behind), that
-//! call's rows are skipped rather than waited for; later ones still arrive.
+//! If every staging buffer is still in flight (the GPU is far behind), the
+//! browser skips that call's rows rather than wait (later ones still
+//! arrive); natively the trainer first waits for the oldest of them, so the
+//! CLI and the tests see every row.
 //!
 //! The same mappings time the GPU: a call's work is done when its mapping
 //! arrives, so (arrival − max(submission, previous arrival)) / iterations
@@ -58,6 +60,8 @@ struct Slot {
     submitted_ms: f64,
     /// f64 bits of the time the mapping arrived.
     arrived_ms: Arc<AtomicU64>,
+    /// The queue submission that carries the copy, while in flight.
+    submission: Option<wgpu::SubmissionIndex>,
 }
 
 /// Milliseconds on a monotonic clock: performance.now() in a browser.
@@ -106,6 +110,7 @@ impl StatsRing {
                 iterations: 0,
                 submitted_ms: 0.0,
                 arrived_ms: Arc::new(AtomicU64::new(0)),
+                submission: None,
             })
             .collect();
         Ok(StatsRing {
@@ -162,10 +167,12 @@ impl StatsRing {
         Some(index)
     }
 
-    /// Asks for the mapping of `slot`; call after the copy was submitted.
-    pub fn map_after_submit(&mut self, slot: usize) {
+    /// Asks for the mapping of `slot`; call after the copy was submitted
+    /// in `submission`.
+    pub fn map_after_submit(&mut self, slot: usize, submission: wgpu::SubmissionIndex) {
         let slot = &mut self.slots[slot];
         slot.submitted_ms = now_ms();
+        slot.submission = Some(submission);
         let state = slot.state.clone();
         let arrived = slot.arrived_ms.clone();
         let size = slot.count * ROW_BYTES;
@@ -235,6 +242,23 @@ impl StatsRing {
     /// Smoothed GPU time per iteration (see the module docs), once measured.
     pub fn gpu_ms_per_iteration(&self) -> Option<f64> {
         self.gpu_ms_per_iteration
+    }
+
+    /// Whether every staging buffer is taken: the next call's rows would
+    /// be skipped.
+    pub fn is_full(&self) -> bool {
+        self.slots
+            .iter()
+            .all(|slot| slot.state.load(Ordering::Acquire) != FREE)
+    }
+
+    /// The submission that carries the oldest copy still in flight.
+    pub fn oldest_in_flight(&self) -> Option<wgpu::SubmissionIndex> {
+        self.slots
+            .iter()
+            .filter(|slot| slot.state.load(Ordering::Acquire) == IN_FLIGHT)
+            .min_by_key(|slot| slot.first_iteration)
+            .and_then(|slot| slot.submission.clone())
     }
 
     /// Whether any staging buffer is still waiting for the GPU.

@@ -250,6 +250,11 @@ impl GpuTrainer {
         if n == 0 {
             return Ok(());
         }
+        // Natively a caller that outruns the GPU waits here for a staging
+        // buffer rather than lose this call's stats; the browser never
+        // blocks and skips them instead (see stats.rs).
+        #[cfg(not(target_arch = "wasm32"))]
+        self.collect_stats(|stats| stats.is_full())?;
         let (errors, device) = (self.errors.clone(), self.ctx.device.clone());
         errors.capture(&device, || self.encode_and_submit(n));
         Ok(())
@@ -288,9 +293,9 @@ impl GpuTrainer {
         let slot = self
             .stats
             .encode_copy(&mut encoder, self.iterations, u64::from(n));
-        self.ctx.queue.submit([encoder.finish()]);
+        let submission = self.ctx.queue.submit([encoder.finish()]);
         if let Some(slot) = slot {
-            self.stats.map_after_submit(slot);
+            self.stats.map_after_submit(slot, submission);
         }
         self.iterations += u64::from(n);
     }
@@ -317,10 +322,32 @@ impl GpuTrainer {
     /// Natively: waits for all submitted work and collects its stats.
     pub fn finish(&mut self) -> Result<(), Error> {
         self.ctx.wait_idle()?;
-        self.stats.harvest();
+        #[cfg(not(target_arch = "wasm32"))]
+        self.collect_stats(StatsRing::in_flight)?;
         match self.take_error().or_else(|| self.ctx.take_error()) {
             Some(error) => Err(error),
             None => Ok(()),
+        }
+    }
+
+    /// Natively, harvests stats, waiting for the oldest copy in flight, for
+    /// as long as `waiting` says. The wait alone is not enough: on a device
+    /// shared by threads (the test binaries share one) the thread whose
+    /// poll saw the copy finish runs its mapping callback, a moment after
+    /// this thread's wait may have returned; so it loops until harvested.
+    #[cfg(not(target_arch = "wasm32"))]
+    fn collect_stats(&mut self, waiting: impl Fn(&StatsRing) -> bool) -> Result<(), Error> {
+        loop {
+            self.ctx.poll();
+            self.stats.harvest();
+            if !waiting(&self.stats) {
+                return Ok(());
+            }
+            match self.stats.oldest_in_flight() {
+                Some(oldest) => self.ctx.wait_for(oldest)?,
+                None => return Ok(()),
+            }
+            std::thread::yield_now();
         }
     }
 
