@@ -12,8 +12,10 @@ struct AdamParams {
     beta1: f32,
     beta2: f32,
     eps: f32,
-    _pad0: u32,
-    _pad1: u32,
+    // The rate halves every decay_half_life updates after update
+    // decay_start; a half-life of 0 keeps it at lr.
+    decay_start: u32,
+    decay_half_life: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: AdamParams;
@@ -30,6 +32,16 @@ fn beta_power(beta: f32, t: f32) -> f32 {
     return select(pow(beta, t), 0.0, beta == 0.0);
 }
 
+// lr's share at update t: 1 until decay_start, then halving every
+// decay_half_life updates. t is exact in f32 up to 2^24 updates.
+fn rate_factor(t: f32) -> f32 {
+    let start = f32(p.decay_start);
+    if (p.decay_half_life == 0u || t <= start) {
+        return 1.0;
+    }
+    return exp2((start - t) / f32(p.decay_half_life));
+}
+
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn adam(
     @builtin(global_invocation_id) gid: vec3<u32>,
@@ -38,7 +50,7 @@ fn adam(
     let t = f32(counters[p.counter]);
     let bias1 = 1.0 - beta_power(p.beta1, t);
     let bias2_sqrt = sqrt(1.0 - beta_power(p.beta2, t));
-    let step = p.lr / bias1;
+    let step = p.lr * rate_factor(t) / bias1;
     let quads = (p.count + 3u) / 4u;
     for (var i = gid.x; i < quads; i += groups.x * WORKGROUP_SIZE) {
         let g = grads[i];

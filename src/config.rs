@@ -106,6 +106,11 @@ pub struct Config {
     pub beta2: f32,
     #[serde(serialize_with = "shortest_f32")]
     pub eps: f32,
+    /// Iteration after which both learning rates decay (see `lr_half_life`).
+    pub lr_decay_start: u32,
+    /// Iterations over which the learning rates halve, from
+    /// `lr_decay_start` on; 0: they stay constant.
+    pub lr_half_life: u32,
     /// Discriminator updates per generator update.
     pub disc_steps: u32,
     pub loss: GanLoss,
@@ -155,6 +160,8 @@ impl Default for Config {
             beta1: 0.5,
             beta2: 0.999,
             eps: 1e-8,
+            lr_decay_start: 0,
+            lr_half_life: 0,
             disc_steps: 1,
             loss: GanLoss::Bce,
             gen_ema: 0.0,
@@ -194,6 +201,9 @@ pub const MAX_PACK: u32 = 8;
 /// Past this a 2-D dataset's points would all sit within a few thousandths
 /// of G's output origin.
 pub const MAX_COORDINATE_SCALE: f32 = 1000.0;
+/// The learning-rate schedule's iterations: times MAX_DISC_STEPS updates
+/// they stay below 2^24, where Adam's f32 update count stops being exact.
+pub const MAX_SCHEDULE_ITERATIONS: u32 = 1_000_000;
 
 impl Config {
     /// The recipe `preset` gives `dataset`: what the CLI and the page train
@@ -387,6 +397,16 @@ impl Config {
             field("beta1", Float(self.beta1), float(0.0, true, 1.0, false)),
             field("beta2", Float(self.beta2), float(0.0, true, 1.0, false)),
             field("eps", Float(self.eps), float(0.0, false, 1.0, true)),
+            field(
+                "lrDecayStart",
+                Int(self.lr_decay_start),
+                int(0, MAX_SCHEDULE_ITERATIONS),
+            ),
+            field(
+                "lrHalfLife",
+                Int(self.lr_half_life),
+                int(0, MAX_SCHEDULE_ITERATIONS),
+            ),
             field("discSteps", Int(self.disc_steps), int(1, MAX_DISC_STEPS)),
             field(
                 "loss",

@@ -50,7 +50,7 @@ async fn element_wise_kernels_match_twins() {
             .await
             .unwrap()
             .assert_passed();
-        checks::check_adam(&ctx, &pipelines, size, 3)
+        checks::check_adam(&ctx, &pipelines, size, 3, [0, 0])
             .await
             .unwrap()
             .assert_passed();
@@ -84,7 +84,7 @@ async fn element_wise_kernels_match_twins() {
             .assert_passed();
     }
     // Past the capped grid: the grid-stride loops.
-    checks::check_adam(&ctx, &pipelines, checks::PAST_GRID_QUADS, 1000)
+    checks::check_adam(&ctx, &pipelines, checks::PAST_GRID_QUADS, 1000, [500, 300])
         .await
         .unwrap()
         .assert_passed();

@@ -111,11 +111,25 @@ fn the_tuned_preset_trains_unless_the_reference_is_asked_for() {
         preset(Preset::Reference)
     );
     // A flag given wins over the recipe.
-    let changed = trained_config("changed", &["--preset", "reference", "--r1", "0.5"]);
+    let changed = trained_config(
+        "changed",
+        &[
+            "--preset",
+            "reference",
+            "--r1",
+            "0.5",
+            "--lr-decay-start",
+            "15000",
+            "--lr-half-life",
+            "1500",
+        ],
+    );
     assert_eq!(
         changed,
         Config {
             r1_gamma: 0.5,
+            lr_decay_start: 15000,
+            lr_half_life: 1500,
             ..preset(Preset::Reference)
         }
     );

@@ -46,9 +46,14 @@ fn loss_matches_twin() {
 fn adam_matches_twin() {
     let Some(gpu) = gpu() else { return };
     // PAST_GRID_QUADS runs past the capped grid: the grid-stride loop.
+    // With a decay from update 500, half-life 300: before it (t 400), on
+    // its first update (501: the rate at 99.8 %, a 0.2 % change that is
+    // 23 times the tolerance's lr term) and well into it (1000: 31.5 %).
+    let constant = [1, 2, 1000].map(|t| (t, [0, 0]));
+    let decaying = [400, 501, 1000].map(|t| (t, [500, 300]));
     for count in checks::SIZES.into_iter().chain([checks::PAST_GRID_QUADS]) {
-        for t in [1, 2, 1000] {
-            block_on(checks::check_adam(&gpu.ctx, &gpu.pipelines, count, t))
+        for (t, decay) in constant.into_iter().chain(decaying) {
+            block_on(checks::check_adam(&gpu.ctx, &gpu.pipelines, count, t, decay))
                 .unwrap()
                 .assert_passed();
         }

@@ -46,19 +46,27 @@ fn three_iterations_match_the_reference() {
             (6, 2.0),
             (7, 5.0),
         ];
-        for ((dataset, loss, disc_dropout, pack), (_, r1_gamma)) in cases.into_iter().zip(r1) {
+        // The rates' decay on two: from iteration 1, halving each iteration
+        // (each D update of the two per iteration: 2^-1/2).
+        let decaying = [2, 5];
+        for (index, ((dataset, loss, disc_dropout, pack), (_, r1_gamma))) in
+            cases.into_iter().zip(r1).enumerate()
+        {
+            let lr_half_life = u32::from(decaying.contains(&index));
             let config = Config {
                 loss,
                 disc_dropout,
                 pack,
                 r1_gamma,
+                lr_decay_start: lr_half_life,
+                lr_half_life,
                 ..small_config(dataset)
             };
             let (report, moved) =
                 block_on(check_iterations_match_reference(&gpu.ctx, &config, 3, tiling)).unwrap();
             report.assert_passed();
             eprintln!(
-                "{} {} dropout {disc_dropout} pack {pack} r1 {r1_gamma} {tiling:?}: worst {:.3} of tolerance, generator moved up to {moved:.2e}",
+                "{} {} dropout {disc_dropout} pack {pack} r1 {r1_gamma} half-life {lr_half_life} {tiling:?}: worst {:.3} of tolerance, generator moved up to {moved:.2e}",
                 dataset.name(),
                 loss.name(),
                 report.worst_ratio

@@ -19,6 +19,8 @@ const MODEL_INPUTS = [
   { field: 'preset', label: 'recipe' },
   { field: 'genLr', label: 'G learning rate' },
   { field: 'discLr', label: 'D learning rate' },
+  { field: 'lrDecayStart', label: 'rates decay after iteration' },
+  { field: 'lrHalfLife', label: 'rates’ half-life (iterations; 0: constant)' },
   { field: 'batchSize', label: 'batch size' },
   { field: 'discSteps', label: 'D steps per G step' },
   { field: 'loss', label: 'loss' },

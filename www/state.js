@@ -31,6 +31,8 @@ export const MODEL_KEYS = {
   beta1: 'b1',
   beta2: 'b2',
   eps: 'eps',
+  lrDecayStart: 'decayFrom',
+  lrHalfLife: 'halfLife',
   sampleCount: 'samples',
   loss: 'loss',
   genEma: 'ema',

@@ -254,12 +254,14 @@ pub async fn check_loss(
     Ok(report.unwrap_or_else(|| compare("loss", &[], &[], |_| 0.0)))
 }
 
-/// Adam vs its twin over `count` parameters at update number `t`.
+/// Adam vs its twin over `count` parameters at update number `t`, with the
+/// rate's decay `[start, half-life]` in updates (`[0, 0]`: none).
 pub async fn check_adam(
     ctx: &GpuContext,
     pipelines: &Pipelines,
     count: usize,
     t: u32,
+    [decay_start, decay_half_life]: [u32; 2],
 ) -> Result<Report, Error> {
     let params = AdamParams {
         count: count as u32,
@@ -270,7 +272,8 @@ pub async fn check_adam(
         // With gradients of 1e-4 and v near 1e-8, sqrt(v̂) and ε are of one
         // size, so a wrong ε (or a wrong bias correction of v) shows.
         eps: 1e-4,
-        _pad: [0; 2],
+        decay_start,
+        decay_half_life,
     };
     let counters = [0, 0, t, 0];
     let grads = test_values(20, count, -1e-4, 1e-4);
@@ -308,7 +311,7 @@ pub async fn check_adam(
             0.0
         };
         let next = compare(
-            &format!("adam {name} count {count} t {t}"),
+            &format!("adam {name} count {count} t {t} decay {decay_start}/{decay_half_life}"),
             &gpu,
             reference,
             |i| 8.0 * U * reference[i].abs() + lr_term + f64::MIN_POSITIVE,

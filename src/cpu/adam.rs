@@ -1,5 +1,6 @@
 //! Twin of shaders/adam.wgsl: bias-corrected Adam in PyTorch's form,
-//! p -= (lr / (1 - β1^t)) · m / (sqrt(v) / sqrt(1 - β2^t) + ε).
+//! p -= (lr_t / (1 - β1^t)) · m / (sqrt(v) / sqrt(1 - β2^t) + ε), where
+//! lr_t = lr · 2^(-(t - start) / half-life) after the decay's start.
 
 use super::real::Real;
 use crate::kernels::adam::AdamParams;
@@ -17,7 +18,13 @@ pub fn adam<F: Real>(
     let beta2 = F::of_f32(params.beta2);
     let bias1 = F::one() - beta1.powf(t);
     let bias2_sqrt = (F::one() - beta2.powf(t)).sqrt();
-    let step = F::of_f32(params.lr) / bias1;
+    let start = F::lit(f64::from(params.decay_start));
+    let rate_factor = if params.decay_half_life == 0 || t <= start {
+        F::one()
+    } else {
+        ((start - t) / F::lit(f64::from(params.decay_half_life))).exp2()
+    };
+    let step = F::of_f32(params.lr) * rate_factor / bias1;
     let eps = F::of_f32(params.eps);
     for i in 0..params.count as usize {
         let g = grads[i];

@@ -145,7 +145,8 @@ impl GpuClassifier {
             beta1: BETA1,
             beta2: BETA2,
             eps: EPS,
-            _pad: [0; 2],
+            decay_start: 0,
+            decay_half_life: 0,
         }
     }
 

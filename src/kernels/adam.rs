@@ -16,7 +16,10 @@ uniform! {
         pub beta1: f32,
         pub beta2: f32,
         pub eps: f32,
-        pub _pad: [u32; 2],
+        /// The rate halves every `decay_half_life` updates after update
+        /// `decay_start`; 0: it stays at `lr`.
+        pub decay_start: u32,
+        pub decay_half_life: u32,
     }
 }
 
@@ -50,8 +53,14 @@ impl Kernel for Adam {
 
 impl AdamParams {
     /// One network's update: `count` parameters at learning rate `lr`, the
-    /// update count t in `counter`, β1, β2 and ε from `config`.
+    /// update count t in `counter`, β1, β2, ε and the rate's decay from
+    /// `config` (whose schedule counts iterations: D makes `discSteps`
+    /// updates in each, G one).
     pub fn new(config: &Config, count: usize, lr: f32, counter: Counter) -> AdamParams {
+        let updates_per_iteration = match counter {
+            Counter::DiscUpdates => config.disc_steps,
+            _ => 1,
+        };
         AdamParams {
             count: count as u32,
             counter: counter as u32,
@@ -59,7 +68,8 @@ impl AdamParams {
             beta1: config.beta1,
             beta2: config.beta2,
             eps: config.eps,
-            _pad: [0; 2],
+            decay_start: config.lr_decay_start.saturating_mul(updates_per_iteration),
+            decay_half_life: config.lr_half_life.saturating_mul(updates_per_iteration),
         }
     }
 }

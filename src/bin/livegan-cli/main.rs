@@ -181,6 +181,13 @@ mod native {
         beta2: Option<f32>,
         #[arg(long)]
         eps: Option<f32>,
+        /// Iteration after which both learning rates decay.
+        #[arg(long)]
+        lr_decay_start: Option<u32>,
+        /// Iterations over which the learning rates halve, from
+        /// --lr-decay-start on (0: constant rates).
+        #[arg(long)]
+        lr_half_life: Option<u32>,
         /// Discriminator updates per generator update.
         #[arg(long)]
         d_steps: Option<u32>,
@@ -264,6 +271,8 @@ mod native {
             ("beta1", args.beta1.map(|v| json!(v))),
             ("beta2", args.beta2.map(|v| json!(v))),
             ("eps", args.eps.map(|v| json!(v))),
+            ("lrDecayStart", args.lr_decay_start.map(|v| json!(v))),
+            ("lrHalfLife", args.lr_half_life.map(|v| json!(v))),
             ("discSteps", args.d_steps.map(|v| json!(v))),
             ("labelSmoothing", args.label_smoothing.map(|v| json!(v))),
             ("loss", args.loss.as_ref().map(|v| json!(v))),
