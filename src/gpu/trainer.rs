@@ -254,7 +254,7 @@ impl GpuTrainer {
         // buffer rather than lose this call's stats; the browser never
         // blocks and skips them instead (see stats.rs).
         #[cfg(not(target_arch = "wasm32"))]
-        self.collect_stats(|stats| stats.is_full())?;
+        self.collect_stats(StatsRing::is_full)?;
         let (errors, device) = (self.errors.clone(), self.ctx.device.clone());
         errors.capture(&device, || self.encode_and_submit(n));
         Ok(())
