@@ -23,6 +23,23 @@ pub struct ModeCoverage {
     pub reverse_kl: Option<f64>,
 }
 
+/// One line, as the CLI prints it while training.
+impl std::fmt::Display for ModeCoverage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "modes covered {}/{}, high-quality samples {:.1}%",
+            self.modes_covered,
+            self.mode_count,
+            100.0 * self.high_quality
+        )?;
+        match self.reverse_kl {
+            Some(kl) => write!(f, ", reverse KL {kl:.4}"),
+            None => Ok(()),
+        }
+    }
+}
+
 /// Coverage of `samples` (x0, y0, x1, y1, … in data coordinates).
 pub fn mode_coverage(mixture: &Mixture, samples: &[f32]) -> ModeCoverage {
     let radius = 3.0 * f64::from(mixture.sigma);

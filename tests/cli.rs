@@ -1,7 +1,8 @@
 //! The command-line trainer as a user runs it: `--save` then `--resume`
 //! continues exactly where the first run stopped, and a file that is not a
 //! checkpoint is refused with a message; the tuned preset trains unless
-//! `--preset reference` asks for the seed recipe.
+//! `--preset reference` asks for the seed recipe; each quality measurement
+//! is printed as it is taken.
 
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -143,5 +144,53 @@ fn the_tuned_preset_trains_unless_the_reference_is_asked_for() {
         !output.status.success() && stderr.contains("unknown preset `best`; one of tuned, reference"),
         "{stderr}"
     );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn every_quality_measurement_is_printed_as_it_is_kept() {
+    if common::gpu().is_none() {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("livegan-cli-quality-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let output = run(
+        &dir,
+        &[
+            "train",
+            "--dataset",
+            "grid25",
+            "--batch",
+            "32",
+            "--steps",
+            "30",
+            "--chunk",
+            "10",
+            "--metrics-every",
+            "10",
+            "--samples",
+            "400",
+            "--out",
+            "out",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let metrics: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("out/metrics.json")).unwrap()).unwrap();
+    let quality = metrics["quality"].as_array().unwrap();
+    let iterations: Vec<u64> = quality.iter().map(|q| q["iteration"].as_u64().unwrap()).collect();
+    assert_eq!(iterations, [10, 20, 30], "{stderr}");
+    // Each kept measurement appears on stderr when it is taken, with the
+    // same figures (printed to 0.1 %).
+    for q in quality {
+        let line = format!(
+            "iteration {:>7}  modes covered {}/25, high-quality samples {:.1}%",
+            q["iteration"].as_u64().unwrap(),
+            q["modesCovered"].as_u64().unwrap(),
+            100.0 * q["highQuality"].as_f64().unwrap()
+        );
+        assert!(stderr.contains(&line), "`{line}` in:\n{stderr}");
+    }
     std::fs::remove_dir_all(&dir).ok();
 }

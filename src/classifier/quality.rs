@@ -29,6 +29,20 @@ pub struct DigitQuality {
     pub frechet_distance: f64,
 }
 
+/// One line, as the CLI prints it while training.
+impl std::fmt::Display for DigitQuality {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Inception Score {:.3}, confident {:.1}%, Fréchet distance {:.2}, classes {:?}",
+            self.inception_score,
+            100.0 * self.confident_share,
+            self.frechet_distance,
+            self.class_histogram
+        )
+    }
+}
+
 /// Softmax of each row of `logits` (CLASSES per row), in f64.
 pub fn probabilities(logits: &[f32]) -> Vec<[f64; CLASSES]> {
     logits

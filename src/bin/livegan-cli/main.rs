@@ -221,8 +221,8 @@ mod native {
         #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_ITERATIONS_PER_CALL)))]
         chunk: u32,
         /// Measure sample quality (mode coverage; for MNIST the
-        /// classifier's verdict) every this many iterations into
-        /// metrics.json's "quality"; 0: only at the end.
+        /// classifier's verdict) every this many iterations, printed and
+        /// kept in metrics.json's "quality"; 0: only at the end.
         #[arg(long, default_value_t = 1000)]
         metrics_every: u32,
         /// The MNIST classifier that judges generated digits (made by the
@@ -407,18 +407,21 @@ mod native {
         // Quality over time: [{iteration, modesCovered, highQuality, …}] or
         // [{iteration, inceptionScore, classHistogram, …}].
         let mut quality = Vec::new();
+        // Each measurement is also printed, so a long run shows how it goes.
         let mut measure = |trainer: &GpuTrainer| -> Result<(), String> {
-            let mut entry = if let Some(mixture) = &mixture {
+            let (entry, line) = if let Some(mixture) = &mixture {
                 let samples = pollster::block_on(trainer.samples()).map_err(|e| e.to_string())?;
-                serde_json::to_value(mode_coverage(mixture, &samples))
+                let coverage = mode_coverage(mixture, &samples);
+                (serde_json::to_value(&coverage), coverage.to_string())
             } else if let Some(judge) = &judge {
                 let verdict = pollster::block_on(judge.judge(trainer)).map_err(|e| e.to_string())?;
-                serde_json::to_value(verdict)
+                (serde_json::to_value(&verdict), verdict.to_string())
             } else {
                 return Ok(());
-            }
-            .map_err(|e| e.to_string())?;
+            };
+            let mut entry = entry.map_err(|e| e.to_string())?;
             entry["iteration"] = json!(trainer.iterations());
+            eprintln!("iteration {:>7}  {line}", trainer.iterations());
             quality.push(entry);
             Ok(())
         };
@@ -489,23 +492,6 @@ mod native {
             .info()
             .mixture
             .map(|mixture| mode_coverage(&mixture(), &samples));
-        if let Some(last) = quality.last().filter(|_| judge.is_some()) {
-            eprintln!(
-                "Inception Score {:.3}, confident {:.1}%, Fréchet distance {:.2}, classes {}",
-                last["inceptionScore"].as_f64().unwrap_or(f64::NAN),
-                100.0 * last["confidentShare"].as_f64().unwrap_or(f64::NAN),
-                last["frechetDistance"].as_f64().unwrap_or(f64::NAN),
-                last["classHistogram"]
-            );
-        }
-        if let Some(c) = &coverage {
-            eprintln!(
-                "modes covered {}/{}, high-quality samples {:.1}%",
-                c.modes_covered,
-                c.mode_count,
-                100.0 * c.high_quality
-            );
-        }
         let column =
             |f: fn(&livegan::gpu::stats::IterationStats) -> f32| history.iter().map(f).collect::<Vec<_>>();
         let metrics = json!({
