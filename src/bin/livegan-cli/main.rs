@@ -431,19 +431,17 @@ mod native {
             let before = trainer.iterations();
             trainer.train(n).map_err(|e| e.to_string())?;
             done += n;
-            if every > 0 && before / every != trainer.iterations() / every && done < args.steps {
-                measure(&trainer)?;
-            }
             // Collecting every few chunks keeps the stats that wait in the
             // trainer few; none is lost in between (`train` waits for a
             // staging buffer natively), and each wait costs one short GPU
-            // idle gap.
-            if done % (3 * chunk) == 0 || done == args.steps {
+            // idle gap. A progress line collects first, so that it shows
+            // the iteration just trained.
+            let report = f64::from(done) / f64::from(args.steps) >= next_report;
+            if report || done % (3 * chunk) == 0 || done == args.steps {
                 trainer.finish().map_err(|e| e.to_string())?;
                 history.extend(trainer.take_history());
             }
-            let progress = f64::from(done) / f64::from(args.steps);
-            if progress >= next_report {
+            if report {
                 if let Some(s) = history.last() {
                     eprintln!(
                         "iteration {:>7}  D loss {:.3}  G loss {:.3}  D(x) {:.3}  D(G(z)) {:.3}",
@@ -455,6 +453,9 @@ mod native {
                     );
                 }
                 next_report += 0.1;
+            }
+            if every > 0 && before / every != trainer.iterations() / every && done < args.steps {
+                measure(&trainer)?;
             }
         }
         trainer.finish().map_err(|e| e.to_string())?;
