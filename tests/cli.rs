@@ -8,7 +8,7 @@
 
 mod common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use livegan::config::{Config, Preset};
@@ -22,13 +22,20 @@ fn run(dir: &Path, args: &[&str]) -> std::process::Output {
         .expect("the CLI runs")
 }
 
+/// A fresh folder for one test's runs, or None (the test passes) where no
+/// GPU adapter is found outside CI.
+fn scratch_dir(name: &str) -> Option<PathBuf> {
+    common::gpu()?;
+    let dir = std::env::temp_dir().join(format!("livegan-cli-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    Some(dir)
+}
+
 #[test]
 fn save_and_resume_continue_exactly() {
-    if common::gpu().is_none() {
+    let Some(dir) = scratch_dir("test") else {
         return;
-    }
-    let dir = std::env::temp_dir().join(format!("livegan-cli-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    };
     let train = |extra: &[&str]| {
         let mut args = vec!["train", "--seed", "4", "--batch", "32", "--out", "out"];
         args.extend_from_slice(extra);
@@ -73,11 +80,9 @@ fn save_and_resume_continue_exactly() {
 
 #[test]
 fn the_tuned_preset_trains_unless_the_reference_is_asked_for() {
-    if common::gpu().is_none() {
+    let Some(dir) = scratch_dir("preset") else {
         return;
-    }
-    let dir = std::env::temp_dir().join(format!("livegan-cli-preset-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    };
     // The config a two-iteration run in `out` trained, from its metrics.json.
     let trained_config = |out: &str, flags: &[&str]| {
         let mut args = vec![
@@ -149,11 +154,9 @@ fn the_tuned_preset_trains_unless_the_reference_is_asked_for() {
 
 #[test]
 fn every_quality_measurement_is_printed_as_it_is_kept() {
-    if common::gpu().is_none() {
+    let Some(dir) = scratch_dir("quality") else {
         return;
-    }
-    let dir = std::env::temp_dir().join(format!("livegan-cli-quality-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    };
     let output = run(
         &dir,
         &[
