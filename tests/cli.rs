@@ -13,6 +13,8 @@ use std::process::Command;
 
 use livegan::config::{Config, Preset};
 use livegan::data::DatasetKind;
+use livegan::data::mixtures::Mixture;
+use livegan::metrics::mode_coverage;
 
 fn run(dir: &Path, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_livegan-cli"))
@@ -195,5 +197,18 @@ fn every_quality_measurement_is_printed_as_it_is_kept() {
         );
         assert!(stderr.contains(&line), "`{line}` in:\n{stderr}");
     }
+    // The run's summary is the last measurement, and it measured the
+    // samples written: the coverage recomputed from samples.f32 matches.
+    let mut last = quality.last().unwrap().clone();
+    last.as_object_mut().unwrap().remove("iteration");
+    assert_eq!(metrics["modeCoverage"], last);
+    let samples: Vec<f32> = std::fs::read(dir.join("out/samples.f32"))
+        .unwrap()
+        .chunks_exact(4)
+        .map(|b| f32::from_le_bytes(b.try_into().unwrap()))
+        .collect();
+    assert_eq!(samples.len(), 2 * 400);
+    let recomputed = mode_coverage(&Mixture::grid25(), &samples);
+    assert_eq!(serde_json::to_value(&recomputed).unwrap(), last);
     std::fs::remove_dir_all(&dir).ok();
 }

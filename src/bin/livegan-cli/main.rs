@@ -38,7 +38,7 @@ mod native {
     /// The most iterations one `train` command runs: 100 M stats rows are
     /// 2.4 GB, the most its history should hold.
     const MAX_STEPS: i64 = 100_000_000;
-    use livegan::metrics::mode_coverage;
+    use livegan::metrics::{ModeCoverage, mode_coverage};
     use livegan::plot;
 
     #[derive(Parser)]
@@ -408,23 +408,37 @@ mod native {
         // [{iteration, inceptionScore, classHistogram, …}].
         let mut quality = Vec::new();
         // Each measurement is also printed, so a long run shows how it goes.
-        let mut measure = |trainer: &GpuTrainer| -> Result<(), String> {
-            let (entry, line) = if let Some(mixture) = &mixture {
-                let samples = pollster::block_on(trainer.samples()).map_err(|e| e.to_string())?;
-                let coverage = mode_coverage(mixture, &samples);
-                (serde_json::to_value(&coverage), coverage.to_string())
-            } else if let Some(judge) = &judge {
-                let verdict = pollster::block_on(judge.judge(trainer)).map_err(|e| e.to_string())?;
-                (serde_json::to_value(&verdict), verdict.to_string())
-            } else {
-                return Ok(());
+        // A 2-D measurement reads G's samples back unless they are given
+        // (the end of the run has them already), and returns its coverage.
+        let mut measure =
+            |trainer: &GpuTrainer, samples: Option<&[f32]>| -> Result<Option<ModeCoverage>, String> {
+                let (entry, line, coverage) = if let Some(mixture) = &mixture {
+                    let read;
+                    let samples = match samples {
+                        Some(samples) => samples,
+                        None => {
+                            read = pollster::block_on(trainer.samples()).map_err(|e| e.to_string())?;
+                            &read
+                        }
+                    };
+                    let coverage = mode_coverage(mixture, samples);
+                    (
+                        serde_json::to_value(&coverage),
+                        coverage.to_string(),
+                        Some(coverage),
+                    )
+                } else if let Some(judge) = &judge {
+                    let verdict = pollster::block_on(judge.judge(trainer)).map_err(|e| e.to_string())?;
+                    (serde_json::to_value(&verdict), verdict.to_string(), None)
+                } else {
+                    return Ok(None);
+                };
+                let mut entry = entry.map_err(|e| e.to_string())?;
+                entry["iteration"] = json!(trainer.iterations());
+                eprintln!("iteration {:>7}  {line}", trainer.iterations());
+                quality.push(entry);
+                Ok(coverage)
             };
-            let mut entry = entry.map_err(|e| e.to_string())?;
-            entry["iteration"] = json!(trainer.iterations());
-            eprintln!("iteration {:>7}  {line}", trainer.iterations());
-            quality.push(entry);
-            Ok(())
-        };
         let every = u64::from(args.metrics_every);
         while done < args.steps {
             let n = chunk.min(args.steps - done);
@@ -455,14 +469,14 @@ mod native {
                 next_report += 0.1;
             }
             if every > 0 && before / every != trainer.iterations() / every && done < args.steps {
-                measure(&trainer)?;
+                measure(&trainer, None)?;
             }
         }
         trainer.finish().map_err(|e| e.to_string())?;
         history.extend(trainer.take_history());
         let seconds = start.elapsed().as_secs_f64();
         let samples = pollster::block_on(trainer.samples()).map_err(|e| e.to_string())?;
-        measure(&trainer)?;
+        let coverage = measure(&trainer, Some(&samples))?;
 
         std::fs::create_dir_all(&args.out)
             .map_err(|e| format!("cannot create {}: {e}", args.out.display()))?;
@@ -488,11 +502,6 @@ mod native {
         canvas.write_png(&mut png).map_err(|e| e.to_string())?;
         write("samples.png", &png)?;
 
-        let coverage = config
-            .dataset
-            .info()
-            .mixture
-            .map(|mixture| mode_coverage(&mixture(), &samples));
         let column =
             |f: fn(&livegan::gpu::stats::IterationStats) -> f32| history.iter().map(f).collect::<Vec<_>>();
         let metrics = json!({
