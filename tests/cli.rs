@@ -2,7 +2,7 @@
 //! continues exactly where the first run stopped, and a file that is not a
 //! checkpoint is refused with a message; the tuned preset trains unless
 //! `--preset reference` asks for the seed recipe; each quality measurement
-//! is printed as it is taken.
+//! is printed as it is taken, and a progress line each tenth of the run.
 
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -210,5 +210,43 @@ fn every_quality_measurement_is_printed_as_it_is_kept() {
     assert_eq!(samples.len(), 2 * 400);
     let recomputed = mode_coverage(&Mixture::grid25(), &samples);
     assert_eq!(serde_json::to_value(&recomputed).unwrap(), last);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_progress_line_marks_each_tenth_of_the_run() {
+    let Some(dir) = scratch_dir("progress") else {
+        return;
+    };
+    // Sixty iterations in chunks of three: the first chunk is reported,
+    // then the end of each tenth (6, 12, …, 60), the 18 of the third
+    // included (0.1 + 0.1 + 0.1 is not 0.3 in floating point).
+    let args = [
+        "train",
+        "--dataset",
+        "ring8",
+        "--batch",
+        "32",
+        "--steps",
+        "60",
+        "--chunk",
+        "3",
+        "--samples",
+        "100",
+        "--out",
+        "out",
+    ];
+    let output = run(&dir, &args);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let reported: Vec<u32> = stderr
+        .lines()
+        .filter(|line| line.contains("D loss"))
+        .map(|line| line.split_whitespace().nth(1).unwrap().parse().unwrap())
+        .collect();
+    let expected: Vec<u32> = std::iter::once(3)
+        .chain((1..=10).map(|tenth| 6 * tenth))
+        .collect();
+    assert_eq!(reported, expected, "{stderr}");
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -398,7 +398,9 @@ mod native {
         let start = Instant::now();
         let mut done = 0;
         let mut history = Vec::new();
-        let mut next_report = 0.0;
+        // Progress lines printed so far: one each tenth of the run, counted
+        // in integers so that 0.1 + 0.1 + 0.1 does not miss 0.3.
+        let mut reports: u64 = 0;
         let mixture = config.dataset.info().mixture.map(|mixture| mixture());
         let judge = match config.dataset {
             DatasetKind::Mnist => Some(load_judge(&trainer, &args.classifier)?),
@@ -450,7 +452,7 @@ mod native {
             // staging buffer natively), and each wait costs one short GPU
             // idle gap. A progress line collects first, so that it shows
             // the iteration just trained.
-            let report = f64::from(done) / f64::from(args.steps) >= next_report;
+            let report = u64::from(done) * 10 >= reports * u64::from(args.steps);
             if report || done % (3 * chunk) == 0 || done == args.steps {
                 trainer.finish().map_err(|e| e.to_string())?;
                 history.extend(trainer.take_history());
@@ -466,7 +468,7 @@ mod native {
                         s.disc_fake
                     );
                 }
-                next_report += 0.1;
+                reports += 1;
             }
             if every > 0 && before / every != trainer.iterations() / every && done < args.steps {
                 measure(&trainer, None)?;
